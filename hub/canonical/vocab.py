@@ -1,0 +1,117 @@
+"""The hub's controlled vocabularies (sectors, categories, kinds, statuses) and identifier systems.
+
+Shared by the ORM, the API schemas and every adapter, so a value means the same everywhere.
+"""
+
+from enum import StrEnum
+
+
+class Sector(StrEnum):
+    health = "health"
+    school = "school"
+    kindergarten = "kindergarten"
+    child_welfare = "child_welfare"
+    ppt = "ppt"
+    nav = "nav"
+    social = "social"
+    municipality = "municipality"
+    other = "other"
+
+
+class Category(StrEnum):
+    health = "health"
+    education = "education"
+    early_childhood = "early_childhood"
+    child_welfare = "child_welfare"
+    social = "social"
+    home = "home"
+
+
+class Sensitivity(StrEnum):
+    normal = "normal"
+    sensitive = "sensitive"
+    confidential = "confidential"
+
+
+class EntryKind(StrEnum):
+    note = "note"
+    meeting = "meeting"
+    observation = "observation"
+    assessment = "assessment"
+    concern = "concern"
+    referral = "referral"
+    decision = "decision"
+    document = "document"
+    alert = "alert"
+    enrolment = "enrolment"
+    attendance = "attendance"
+    highlight = "highlight"
+
+
+class CaseStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+    transferred_out = "transferred_out"
+    handed_off = "handed_off"
+
+
+class ParentalResponsibility(StrEnum):
+    """HL7 Norway 'foreldreansvar' codes."""
+
+    felles = "felles"
+    mor = "mor"
+    far = "far"
+    medmor = "medmor"
+    andre = "andre"
+    ukjent = "ukjent"
+
+
+class GoalStatus(StrEnum):
+    proposed = "proposed"
+    active = "active"
+    achieved = "achieved"
+    cancelled = "cancelled"
+
+
+class MeasureStatus(StrEnum):
+    planned = "planned"
+    active = "active"
+    completed = "completed"
+    stopped = "stopped"
+
+
+class AuthorKind(StrEnum):
+    organization = "organization"
+    person = "person"
+    guardian = "guardian"
+    system = "system"
+
+
+class ConsentGiver(StrEnum):
+    guardian = "guardian"
+    child = "child"
+
+
+# Identifier systems (FHIR URIs) the hub gives a meaning to.
+FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"  # fødselsnummer
+DNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.2"  # D-nummer
+ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101"  # organisasjonsnummer (Enhetsregisteret)
+HPR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.4"  # helsepersonellnummer
+KOMMUNENUMMER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402"  # kommunenummer code system
+UK_UPN_SYSTEM = "urn:uk:dfe:upn"
+UK_FORMER_UPN_SYSTEM = "urn:uk:dfe:former-upn"
+
+NATIONAL_ID_SYSTEMS = frozenset({FNR_SYSTEM, DNR_SYSTEM})
+
+# Sector of an organisation -> the category its entries carry by default.
+DEFAULT_CATEGORY_FOR_SECTOR: dict[Sector, Category] = {
+    Sector.health: Category.health,
+    Sector.school: Category.education,
+    Sector.kindergarten: Category.early_childhood,
+    Sector.child_welfare: Category.child_welfare,
+    Sector.ppt: Category.education,
+    Sector.nav: Category.social,
+    Sector.social: Category.social,
+    Sector.municipality: Category.social,
+    Sector.other: Category.social,
+}

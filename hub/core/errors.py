@@ -1,0 +1,87 @@
+"""The hub's typed error hierarchy: every expected failure is one of these, never a bare exception.
+
+/api renders them as RFC 9457 problem+json, /fhir as OperationOutcome (see hub.api.problems).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HubError(Exception):
+    """An expected failure with an HTTP status and a message that names the problem."""
+
+    status: int = 400
+    title: str = "Bad request"
+    slug: str = "bad-request"
+    fhir_code: str = "invalid"  # OperationOutcome.issue.code
+
+    def __init__(self, detail: str, *, location: str | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.location = location
+        self.extra = extra or {}
+
+
+class InvalidInput(HubError):
+    status = 422
+    title = "Invalid input"
+    slug = "invalid-input"
+
+
+class PayloadRejected(HubError):
+    """A pushed payload is malformed, hostile or not valid for its format."""
+
+    status = 400
+    title = "Payload rejected"
+    slug = "payload-rejected"
+    fhir_code = "structure"
+
+
+class PayloadTooLarge(PayloadRejected):
+    status = 413
+    title = "Payload too large"
+    slug = "payload-too-large"
+    fhir_code = "too-costly"
+
+
+class UnsupportedMediaType(HubError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+    fhir_code = "not-supported"
+
+
+class UnknownFormat(HubError):
+    status = 404
+    title = "Unknown format"
+    slug = "unknown-format"
+    fhir_code = "not-supported"
+
+
+class NotFound(HubError):
+    status = 404
+    title = "Not found"
+    slug = "not-found"
+    fhir_code = "not-found"
+
+
+class Conflict(HubError):
+    status = 409
+    title = "Conflict"
+    slug = "conflict"
+    fhir_code = "conflict"
+
+
+class Forbidden(HubError):
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"
+    fhir_code = "forbidden"
+
+
+class Unauthorized(HubError):
+    status = 401
+    title = "Unauthorized"
+    slug = "unauthorized"
+    fhir_code = "login"

@@ -1,0 +1,37 @@
+"""The one settings object (environment prefix HUB_); nothing else in the hub reads the environment.
+
+Defaults run an embedded SQLite hub on 127.0.0.1; production points HUB_DATABASE_URL at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    database_url: str = "sqlite:///./stafett.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    hub_name: str = "stafett-hub"
+    municipality: str | None = Field(default=None, description="kommunenummer this hub serves by default")
+    max_payload_bytes: int = 20 * 1024 * 1024
+    max_json_depth: int = 64
+    max_xml_seconds: float = 5.0
+    mappings_dir: Path = PROJECT_ROOT / "mappings"
+    schemas_dir: Path = PROJECT_ROOT / "schemas"
+    shared_data: Path | None = None
+    require_shared_data: bool = False
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
