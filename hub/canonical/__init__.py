@@ -21,6 +21,7 @@ from hub.canonical.records import (
     ParsedBatch,
     Participant,
     PostalAddress,
+    Provenance,
     ReportWarning,
 )
 from hub.canonical.vocab import (
@@ -58,6 +59,7 @@ __all__ = [
     "ParsedBatch",
     "Participant",
     "PostalAddress",
+    "Provenance",
     "ReportWarning",
     "Sector",
     "Sensitivity",

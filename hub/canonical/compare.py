@@ -20,6 +20,8 @@ _REF_FIELDS = {
     "goal_refs",
     "related_refs",
     "org_refs",
+    "provenance",
+    "version",
 }
 
 

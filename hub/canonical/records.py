@@ -140,6 +140,17 @@ class CaseFact(_Record):
     _check = field_validator("opened_at", "closed_at")(_aware)
 
 
+class Provenance(_Record):
+    """Where a fact came from; filled by the hub on export (adapters leave it empty on parse)."""
+
+    source_system: str | None = None
+    format: str | None = None
+    source_record_id: str | None = None
+    raw_checksum: str | None = None
+    mapping_version: str | None = None
+    recorded_at: datetime | None = None
+
+
 class EntryRecord(_Record):
     source_id: str
     child_ref: str
@@ -155,6 +166,8 @@ class EntryRecord(_Record):
     author_name: str | None = None
     related_refs: list[str] = Field(default_factory=list)  # source ids of entries this one links to
     retracted: bool = False  # the source deleted it: the hub records a retraction, never deletes
+    version: int | None = None  # the hub's version number on export; adapters leave it empty
+    provenance: Provenance | None = None
 
     _check = field_validator("occurred_at")(_aware)
 
