@@ -1,6 +1,6 @@
 """Time rules for adapters: store UTC; read local times without an offset as the source's zone (Europe/Oslo).
 
-Dates without a time become midnight in that zone, so a date never shifts to the previous day in UTC display.
+Dates without a time become midnight in that zone (keep the plain date in a payload field when it matters).
 """
 
 from __future__ import annotations
