@@ -1,0 +1,141 @@
+"""Reads a FHIR R4 payload (JSON or XML, Bundle or single resource) into validated resource items.
+
+Validation runs once, with fhir.resources R4B, on the whole payload; mapping then works on the plain dicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from adapters.fhir_r4.xml_reader import xml_to_json
+from hub.core.errors import PayloadRejected
+from hub.core.safe_json import load_json
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+HASH_NAMESPACE = uuid.UUID("6f0b3b6e-6d8a-4a53-9d3c-2d1f0f7d5a11")
+_XML_TYPES = ("application/fhir+xml", "application/xml", "text/xml")
+
+
+@dataclass
+class Item:
+    """One resource of the payload with its bundle context."""
+
+    resource: dict[str, Any]
+    full_url: str | None
+    source_id: str
+    index: int | None  # Bundle.entry index, None for a single resource
+    method: str | None = None  # Bundle.entry.request.method
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        return self.resource["resourceType"]
+
+    @property
+    def path(self) -> str:
+        return self.source_id if self.index is None else f"Bundle.entry[{self.index}] ({self.source_id})"
+
+
+@dataclass
+class Payload:
+    root: dict[str, Any]
+    items: list[Item]
+    bundle_type: str | None
+
+
+def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
+    """JSON or XML (by media type, else by first character) into a FHIR JSON object."""
+    if not isinstance(payload, (bytes, bytearray)):
+        raise PayloadRejected("FHIR payload must be bytes")
+    base_type = (media_type or "").split(";")[0].strip().lower()
+    is_xml = base_type in _XML_TYPES or (not base_type and payload.lstrip()[:1] == b"<")
+    data = xml_to_json(bytes(payload)) if is_xml else load_json(bytes(payload))
+    if not isinstance(data, dict):
+        raise PayloadRejected("a FHIR JSON payload must be an object with a resourceType")
+    return data
+
+
+def _model_for(resource_type: Any) -> type:
+    if not isinstance(resource_type, str) or not resource_type:
+        raise PayloadRejected("resourceType is missing or not a string")
+    try:
+        return get_fhir_model_class(resource_type)
+    except (KeyError, ValueError, AttributeError, ImportError):
+        raise PayloadRejected(f"resourceType {resource_type!r} is not an R4 resource type") from None
+
+
+def _describe(error: ValidationError, resource_type: str) -> str:
+    problems = []
+    for item in error.errors()[:3]:
+        where = ".".join(str(p) for p in item.get("loc", ())) or resource_type
+        problems.append(f"{resource_type}.{where}: {item.get('msg')}")
+    more = error.error_count() - len(problems)
+    return "invalid FHIR resource: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Validate the whole payload once with fhir.resources R4B; faults become PayloadRejected."""
+    resource_type = data.get("resourceType")
+    model = _model_for(resource_type)
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        raise PayloadRejected(_describe(exc, resource_type)) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise PayloadRejected(f"invalid FHIR {resource_type}: {exc}") from None
+
+
+def content_hash_id(resource: dict[str, Any]) -> str:
+    text = json.dumps(resource, sort_keys=True, separators=(",", ":"), default=str)
+    return f"urn:uuid:{uuid.uuid5(HASH_NAMESPACE, hashlib.sha256(text.encode()).hexdigest())}"
+
+
+def source_id_for(resource: dict[str, Any], full_url: str | None) -> str:
+    """'<ResourceType>/<id>' when the resource has an id, else its fullUrl, else a content hash."""
+    if resource.get("id"):
+        return f"{resource['resourceType']}/{resource['id']}"
+    return full_url or content_hash_id(resource)
+
+
+def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
+    items: list[Item] = []
+    seen_urls: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
+    history = bundle.get("type") == "history"
+    for index, entry in enumerate(bundle.get("entry") or []):
+        full_url = entry.get("fullUrl")
+        if full_url:
+            if full_url in seen_urls and not history:
+                raise PayloadRejected(
+                    f"Bundle.entry[{index}].fullUrl {full_url!r} duplicates Bundle.entry[{seen_urls[full_url]}]"
+                )
+            seen_urls[full_url] = index
+        resource = entry.get("resource")
+        method = (entry.get("request") or {}).get("method")
+        if resource is None:
+            items.append(Item({"resourceType": "(none)"}, full_url, f"Bundle.entry[{index}]", index, method))
+            continue
+        source_id = source_id_for(resource, full_url)
+        if source_id in seen_ids and not history:
+            raise PayloadRejected(
+                f"Bundle.entry[{index}]: resource {source_id} appears twice (also Bundle.entry[{seen_ids[source_id]}])"
+            )
+        seen_ids[source_id] = index
+        items.append(Item(resource, full_url, source_id, index, method))
+    return items
+
+
+def read(payload: bytes, *, media_type: str | None = None) -> Payload:
+    data = decode(payload, media_type=media_type)
+    validate(data)
+    if data["resourceType"] == "Bundle":
+        return Payload(data, _bundle_items(data), data.get("type"))
+    return Payload(data, [Item(data, None, source_id_for(data, None), None)], None)

@@ -1,0 +1,91 @@
+"""Reference resolution inside one payload: fullUrl, urn:uuid:, absolute and relative references, O(1) each.
+
+Also rewrites resolvable references in a resource copy to the target's source id, so stored payloads are stable.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from adapters.fhir_r4.reader import Item
+from hub.core.errors import PayloadRejected
+
+_RELATIVE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?$")
+_ABSOLUTE = re.compile(
+    r"^(?P<base>https?://.+/)(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?$"
+)
+
+
+def _base_of(full_url: str | None) -> str | None:
+    if not full_url:
+        return None
+    match = _ABSOLUTE.match(full_url)
+    return match.group("base") if match else None
+
+
+class References:
+    """Index of a payload's resources by fullUrl and by type/id."""
+
+    def __init__(self, items: list[Item]):
+        self.by_url: dict[str, Item] = {}
+        self.by_type_id: dict[str, list[Item]] = {}
+        for item in items:
+            if item.full_url:
+                self.by_url[item.full_url] = item
+            rid = item.resource.get("id")
+            if rid:
+                self.by_type_id.setdefault(f"{item.type}/{rid}", []).append(item)
+
+    def resolve(self, reference: str, *, origin: Item, where: str) -> Item | None:
+        """The item a literal reference points at, None when it points outside the payload."""
+        if not reference or reference.startswith("#"):
+            return None
+        hit = self.by_url.get(reference)
+        if hit is not None:
+            return hit
+        if reference.startswith(("urn:uuid:", "urn:oid:")):
+            if origin.index is None:
+                return None  # a single resource may point at things the sender holds
+            raise PayloadRejected(f"{where}: reference {reference!r} does not resolve to any entry in the Bundle")
+        absolute = _ABSOLUTE.match(reference)
+        if absolute:
+            return self.by_url.get(absolute.group("base") + absolute.group("type") + "/" + absolute.group("id"))
+        relative = _RELATIVE.match(reference)
+        if not relative:
+            return None  # conditional ("Patient?identifier=…") or other server-side reference
+        key = f"{relative.group('type')}/{relative.group('id')}"
+        base = _base_of(origin.full_url)
+        if base is not None and base + key in self.by_url:
+            return self.by_url[base + key]
+        candidates = self.by_type_id.get(key, [])
+        if len(candidates) > 1:
+            raise PayloadRejected(f"{where}: reference {reference!r} matches {len(candidates)} entries in the Bundle")
+        return candidates[0] if candidates else None
+
+
+def iter_references(value: Any, path: str):
+    """Every (path, Reference dict) inside a resource's JSON, not descending into contained resources."""
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str):
+            yield path, value
+        for key, child in value.items():
+            if key == "contained" or key == "resourceType":
+                continue
+            if isinstance(child, (dict, list)):
+                yield from iter_references(child, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from iter_references(child, f"{path}[{i}]")
+
+
+def normalized_copy(value: Any, targets: dict[int, str]) -> Any:
+    """A deep copy where every Reference dict whose id() is in `targets` has its reference replaced."""
+    if isinstance(value, dict):
+        copy = {k: normalized_copy(v, targets) for k, v in value.items()}
+        if id(value) in targets:
+            copy["reference"] = targets[id(value)]
+        return copy
+    if isinstance(value, list):
+        return [normalized_copy(v, targets) for v in value]
+    return value

@@ -1,0 +1,375 @@
+"""Rules of the relay log: open/close/level, append-only entries with versioned corrections, goals, measures,
+evaluations, and the coordinator baton that only moves when the new holder accepts it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from hub.canonical.vocab import AuthorKind, CaseStatus
+from hub.cases import repository
+from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.cases.schemas import (
+    CaseClose,
+    CaseCreate,
+    CoordinatorIn,
+    EntryCorrection,
+    EntryCreate,
+    EvaluationCreate,
+    GoalCreate,
+    LevelChange,
+    MeasureCreate,
+)
+from hub.children import service as children
+from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.organizations import service as organizations
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def require_open(case: Case) -> None:
+    if case.status != CaseStatus.open:
+        raise Conflict(f"case {case.id} is {case.status.value} and read-only")
+
+
+def get_case(session: Session, *, case_id: uuid.UUID, for_update: bool = False) -> Case:
+    case = repository.get(session, case_id, for_update=for_update)
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def create_case(session: Session, *, data: CaseCreate) -> Case:
+    child = children.get_child(session, child_id=data.child_id)
+    if repository.open_case_for(session, child.id, data.municipality):
+        raise Conflict(f"child {child.id} already has an open case in municipality {data.municipality}")
+    case = Case(child_id=child.id, municipality=data.municipality, bti_level=data.bti_level)
+    for p in data.participants:
+        organizations.get_organization(session, organization_id=p.organization_id)
+        case.participants.append(Participant(organization_id=p.organization_id, role=p.role))
+    repository.add(session, case)
+    if data.coordinator:
+        # The first holder opens the log: there is nobody to hand over from, so the baton starts accepted.
+        first = _assignment(session, case=case, data=data.coordinator)
+        first.status, first.decided_at, first.started_at = "accepted", _now(), _now()
+    return case
+
+
+def open_case(session: Session, *, child_id: uuid.UUID, municipality: str, bti_level: int = 0) -> Case:
+    case = Case(child_id=child_id, municipality=municipality, bti_level=bti_level)
+    repository.add(session, case)
+    return case
+
+
+def list_cases(
+    session: Session,
+    *,
+    child_id: uuid.UUID | None = None,
+    municipality: str | None = None,
+    status: CaseStatus | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Case]:
+    return repository.search(
+        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset
+    )
+
+
+def add_participant(session: Session, *, case: Case, organization_id: uuid.UUID, role: str) -> Participant:
+    organizations.get_organization(session, organization_id=organization_id)
+    for existing in case.participants:
+        if existing.organization_id == organization_id and existing.role == role:
+            return existing
+    participant = Participant(organization_id=organization_id, role=role)
+    case.participants.append(participant)
+    session.flush()
+    return participant
+
+
+def change_level(session: Session, *, case: Case, data: LevelChange) -> Case:
+    require_open(case)
+    case.bti_level = data.bti_level
+    session.flush()
+    return case
+
+
+def close_case(session: Session, *, case: Case, data: CaseClose) -> Case:
+    require_open(case)
+    case.status = CaseStatus(data.status)
+    case.closed_at = _now()
+    case.closed_reason = data.reason
+    session.flush()
+    return case
+
+
+# --- timeline ------------------------------------------------------------------------------------------------
+
+
+def _check_author(session: Session, organization_id: uuid.UUID | None) -> None:
+    if organization_id is not None:
+        organizations.get_organization(session, organization_id=organization_id)
+
+
+def append_entry(session: Session, *, case: Case, data: EntryCreate, **provenance: str | None) -> Entry:
+    require_open(case)
+    _check_author(session, data.author_organization_id)
+    if data.author_kind == AuthorKind.organization and data.author_organization_id is None:
+        raise InvalidInput("an entry by an organisation needs author_organization_id", location="author_organization_id")
+    entry = Entry(
+        case_id=case.id,
+        lineage_id=uuid.uuid4(),
+        version=1,
+        kind=data.kind,
+        category=data.category,
+        sensitivity=data.sensitivity,
+        author_kind=data.author_kind,
+        author_organization_id=data.author_organization_id,
+        author_name=data.author_name,
+        occurred_at=data.occurred_at,
+        text=data.text,
+        codes=[c.model_dump(mode="json") for c in data.codes],
+        payload=data.payload,
+        related=[str(r) for r in data.related],
+        **provenance,
+    )
+    repository.add(session, entry)
+    return entry
+
+
+def get_entry(session: Session, *, case: Case, entry_id: uuid.UUID) -> Entry:
+    entry = repository.entry(session, entry_id)
+    if entry is None or entry.case_id != case.id:
+        raise NotFound(f"entry {entry_id} not found on case {case.id}")
+    return entry
+
+
+def new_version(session: Session, *, previous: Entry, reason: str, **changes: object) -> Entry:
+    """Append the next version of `previous`'s lineage; the old row stays untouched."""
+    latest = repository.latest_in_lineage(session, previous.lineage_id)
+    if latest is not None and latest.id != previous.id:
+        raise Conflict(
+            f"entry {previous.id} was already corrected; correct the latest version ({latest.version}, id {latest.id})"
+        )
+    fields = {
+        column: getattr(previous, column)
+        for column in (
+            "case_id",
+            "lineage_id",
+            "kind",
+            "category",
+            "sensitivity",
+            "author_kind",
+            "author_organization_id",
+            "author_guardian_id",
+            "author_name",
+            "occurred_at",
+            "text",
+            "codes",
+            "payload",
+            "related",
+            "retracted",
+            "source_system",
+            "source_format",
+            "source_record_id",
+            "raw_checksum",
+            "mapping_version",
+        )
+    }
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    entry = Entry(version=previous.version + 1, previous_id=previous.id, correction_reason=reason, **fields)
+    repository.add(session, entry)
+    return entry
+
+
+def correct_entry(session: Session, *, case: Case, entry: Entry, data: EntryCorrection) -> Entry:
+    require_open(case)
+    if data.occurred_at is not None and data.occurred_at.tzinfo is None:
+        raise InvalidInput("occurred_at needs a timezone offset", location="occurred_at")
+    return new_version(
+        session,
+        previous=entry,
+        reason=data.reason,
+        text=data.text,
+        codes=[c.model_dump(mode="json") for c in data.codes] if data.codes is not None else None,
+        payload=data.payload,
+        occurred_at=data.occurred_at,
+        sensitivity=data.sensitivity,
+        retracted=True if data.retract else None,
+    )
+
+
+def entry_history(session: Session, *, entry: Entry) -> list[Entry]:
+    return repository.lineage(session, entry.lineage_id)
+
+
+def timeline(session: Session, *, case: Case) -> list[Entry]:
+    return repository.current_entries(session, case.id)
+
+
+# --- goals, measures, evaluations ------------------------------------------------------------------------------
+
+
+def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
+    require_open(case)
+    goal = Goal(
+        case_id=case.id,
+        description=data.description,
+        category=data.category,
+        status=data.status,
+        target_date=data.target_date,
+        codes=[c.model_dump(mode="json") for c in data.codes],
+    )
+    repository.add(session, goal)
+    return goal
+
+
+def add_measure(session: Session, *, case: Case, data: MeasureCreate) -> Measure:
+    require_open(case)
+    _check_author(session, data.responsible_organization_id)
+    known_goals = {g.id for g in repository.goals(session, case.id)}
+    for goal_id in data.goal_ids:
+        if goal_id not in known_goals:
+            raise NotFound(f"goal {goal_id} not found on case {case.id}", location="goal_ids")
+    measure = Measure(
+        case_id=case.id,
+        description=data.description,
+        category=data.category,
+        sensitivity=data.sensitivity,
+        responsible_organization_id=data.responsible_organization_id,
+        responsible_home=data.responsible_home,
+        status=data.status,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        evaluation_due=data.evaluation_due,
+        goal_ids=[str(g) for g in data.goal_ids],
+        codes=[c.model_dump(mode="json") for c in data.codes],
+    )
+    repository.add(session, measure)
+    return measure
+
+
+def get_measure(session: Session, *, case: Case, measure_id: uuid.UUID) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None or measure.case_id != case.id:
+        raise NotFound(f"measure {measure_id} not found on case {case.id}")
+    return measure
+
+
+def set_measure_status(session: Session, *, case: Case, measure: Measure, status: object) -> Measure:
+    require_open(case)
+    measure.status = status  # type: ignore[assignment]
+    session.flush()
+    return measure
+
+
+def add_evaluation(
+    session: Session,
+    *,
+    case: Case,
+    measure: Measure,
+    data: EvaluationCreate,
+    author_kind: AuthorKind = AuthorKind.organization,
+    author_guardian_id: uuid.UUID | None = None,
+) -> Evaluation:
+    require_open(case)
+    _check_author(session, data.author_organization_id)
+    evaluation = Evaluation(
+        measure_id=measure.id,
+        evaluated_at=data.evaluated_at or _now(),
+        outcome=data.outcome,
+        text=data.text,
+        author_kind=author_kind,
+        author_organization_id=data.author_organization_id,
+        author_guardian_id=author_guardian_id,
+        author_name=data.author_name,
+    )
+    measure.evaluations.append(evaluation)
+    session.flush()
+    return evaluation
+
+
+# --- coordinator baton -----------------------------------------------------------------------------------------
+
+
+def _assignment(session: Session, *, case: Case, data: CoordinatorIn) -> CoordinatorAssignment:
+    if data.organization_id is not None:
+        organizations.get_organization(session, organization_id=data.organization_id)
+    assignment = CoordinatorAssignment(
+        person_name=data.person_name,
+        organization_id=data.organization_id,
+        proposed_by=data.proposed_by,
+        status="proposed",
+        proposed_at=_now(),
+    )
+    case.coordinators.append(assignment)
+    session.flush()
+    return assignment
+
+
+def current_coordinator(case: Case) -> CoordinatorAssignment | None:
+    held = [a for a in case.coordinators if a.status == "accepted" and a.ended_at is None]
+    return max(held, key=lambda a: a.started_at) if held else None
+
+
+def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) -> CoordinatorAssignment:
+    require_open(case)
+    return _assignment(session, case=case, data=data)
+
+
+def _pending(case: Case, assignment_id: uuid.UUID) -> CoordinatorAssignment:
+    for assignment in case.coordinators:
+        if assignment.id == assignment_id:
+            if assignment.status != "proposed":
+                raise Conflict(f"handover {assignment_id} is already {assignment.status}")
+            return assignment
+    raise NotFound(f"handover {assignment_id} not found on case {case.id}")
+
+
+def accept_coordinator(session: Session, *, case: Case, assignment_id: uuid.UUID) -> CoordinatorAssignment:
+    require_open(case)
+    assignment = _pending(case, assignment_id)
+    now = _now()
+    previous = current_coordinator(case)
+    if previous is not None:
+        previous.ended_at = now
+    assignment.status, assignment.decided_at, assignment.started_at = "accepted", now, now
+    case.updated_at = now  # bumps the row version: two acceptances racing end in one winner
+    session.flush()
+    return assignment
+
+
+def decline_coordinator(
+    session: Session, *, case: Case, assignment_id: uuid.UUID, reason: str | None
+) -> CoordinatorAssignment:
+    require_open(case)
+    assignment = _pending(case, assignment_id)
+    assignment.status, assignment.decided_at, assignment.decline_reason = "declined", _now(), reason
+    session.flush()
+    return assignment
+
+
+def describe_case(session: Session, *, case: Case) -> dict[str, object]:
+    """Everything CaseRead shows: the case, its current timeline, goals, measures and the baton's history."""
+    return {
+        "id": case.id,
+        "child_id": case.child_id,
+        "municipality": case.municipality,
+        "bti_level": case.bti_level,
+        "status": case.status,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "closed_reason": case.closed_reason,
+        "transferred_to": case.transferred_to,
+        "received_from": case.received_from,
+        "participants": case.participants,
+        "coordinator": current_coordinator(case),
+        "coordinator_history": list(case.coordinators),
+        "entries": timeline(session, case=case),
+        "goals": repository.goals(session, case.id),
+        "measures": repository.measures(session, case.id),
+    }

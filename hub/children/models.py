@@ -1,0 +1,75 @@
+"""ORM for a child, its external identifiers and its guardians (parental responsibility, log access).
+
+Names, address and contact details are JSON documents shaped like hub.canonical records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.canonical.vocab import ParentalResponsibility
+from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
+
+
+class Child(Base):
+    __tablename__ = "child"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    names: Mapped[list[Any]] = mapped_column(default=list)
+    birth_date: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(20))
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    address: Mapped[dict[str, Any] | None]
+    kommunenummer: Mapped[str | None] = mapped_column(String(4), index=True)
+    deceased_at: Mapped[datetime | None]
+    unborn: Mapped[bool] = mapped_column(default=False)
+    expected_birth_date: Mapped[date | None]
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    identifiers: Mapped[list[ChildIdentifier]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin"
+    )
+    guardians: Mapped[list[Guardian]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ChildIdentifier(Base):
+    __tablename__ = "child_identifier"
+    __table_args__ = (UniqueConstraint("system", "value"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    system: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(String(200))
+
+    child: Mapped[Child] = relationship(back_populates="identifiers")
+
+
+class Guardian(ProvenanceMixin, Base):
+    __tablename__ = "guardian"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    names: Mapped[list[Any]] = mapped_column(default=list)
+    identifiers: Mapped[list[Any]] = mapped_column(default=list)
+    national_id: Mapped[str | None] = mapped_column(String(11), index=True)
+    relation: Mapped[str | None] = mapped_column(String(100))
+    parental_responsibility: Mapped[ParentalResponsibility | None] = mapped_column(
+        Enum(ParentalResponsibility, native_enum=False, length=10)
+    )
+    may_see_log: Mapped[bool] = mapped_column(default=False)
+    contact: Mapped[list[Any]] = mapped_column(default=list)
+    address: Mapped[dict[str, Any] | None]
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    child: Mapped[Child] = relationship(back_populates="guardians")

@@ -1,0 +1,73 @@
+"""Rules for children: an identifier belongs to one child only; lookups by system|value.
+
+Keyword-only arguments; typed hub errors for conflicts and unknown children.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from hub.children import repository
+from hub.children.models import Child, ChildIdentifier, Guardian
+from hub.children.schemas import ChildCreate, GuardianCreate
+from hub.core.errors import Conflict, InvalidInput, NotFound
+
+
+def parse_identifier_query(identifier: str) -> tuple[str, str]:
+    """FHIR-style `system|value` token."""
+    system, sep, value = identifier.partition("|")
+    if not sep or not system or not value:
+        raise InvalidInput(f"identifier must be given as system|value, got {identifier[:40]!r}", location="identifier")
+    return system, value
+
+
+def guardian_from(data: GuardianCreate) -> Guardian:
+    return Guardian(
+        names=[n.model_dump(mode="json") for n in data.names],
+        national_id=data.national_id,
+        relation=data.relation,
+        parental_responsibility=data.parental_responsibility,
+        may_see_log=data.may_see_log,
+        contact=[c.model_dump(mode="json") for c in data.contact],
+        address=data.address.model_dump(mode="json") if data.address else None,
+    )
+
+
+def create_child(session: Session, *, data: ChildCreate) -> Child:
+    for ident in data.identifiers:
+        if repository.by_identifier(session, ident.system, ident.value):
+            raise Conflict(f"a child with identifier {ident.system}|… already exists", location="identifiers")
+    child = Child(
+        identifiers=[ChildIdentifier(system=i.system, value=i.value) for i in data.identifiers],
+        names=[n.model_dump(mode="json") for n in data.names],
+        birth_date=data.birth_date,
+        sex=data.sex,
+        preferred_language=data.preferred_language,
+        languages=data.languages,
+        address=data.address.model_dump(mode="json") if data.address else None,
+        kommunenummer=data.address.kommunenummer if data.address else None,
+        guardians=[guardian_from(g) for g in data.guardians],
+    )
+    return repository.add(session, child)
+
+
+def get_child(session: Session, *, child_id: uuid.UUID) -> Child:
+    child = repository.get(session, child_id)
+    if child is None:
+        raise NotFound(f"child {child_id} not found")
+    return child
+
+
+def find_children(session: Session, *, identifier: str) -> list[Child]:
+    system, value = parse_identifier_query(identifier)
+    child = repository.by_identifier(session, system, value)
+    return [child] if child else []
+
+
+def add_guardian(session: Session, *, child: Child, data: GuardianCreate) -> Guardian:
+    guardian = guardian_from(data)
+    child.guardians.append(guardian)
+    session.flush()
+    return guardian

@@ -1,0 +1,34 @@
+"""ORM for a consent given by a guardian or the young person, scoped to organisations/sectors and categories.
+
+A consent is in force when status is active, now is inside [valid_from, valid_to) and revoked_at is empty.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
+
+
+class Consent(ProvenanceMixin, Base):
+    __tablename__ = "consent"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"), index=True)
+    given_by: Mapped[str] = mapped_column(String(20))  # guardian | child
+    guardian_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("guardian.id"))
+    organization_ids: Mapped[list[Any]] = mapped_column(default=list)
+    sectors: Mapped[list[Any]] = mapped_column(default=list)
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    valid_from: Mapped[datetime | None]
+    valid_to: Mapped[datetime | None]
+    document_ref: Mapped[str | None] = mapped_column(String(500))
+    revoked_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,13 @@
+"""Imports every ORM module so Base.metadata knows all tables (for Alembic and the model/migration check).
+
+Add a line here when a domain gets a models.py.
+"""
+
+from hub.archive import models as archive_models  # noqa: F401
+from hub.cases import models as cases_models  # noqa: F401
+from hub.children import models as children_models  # noqa: F401
+from hub.consent import models as consent_models  # noqa: F401
+from hub.db.base import Base
+from hub.organizations import models as organizations_models  # noqa: F401
+
+metadata = Base.metadata
