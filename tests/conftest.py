@@ -1,14 +1,129 @@
-"""Shared test fixtures: real shared data, the database under test (SQLite file or PostgreSQL), API clients."""
+"""Shared test fixtures: real shared data, a fresh migrated database per test (SQLite file or PostgreSQL), API clients.
+
+HUB_TEST_BACKEND=postgres runs the same suite on PostgreSQL (HUB_TEST_POSTGRES_URL, default the local `test` db).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
+from hub.core.settings import Settings
+from hub.db.engine import make_engine, normalise_url, session_factory
+from hub.db.migrate import upgrade
+from hub.db.models import metadata
 from tests.shared_data import shared_data_dir
+
+
+BACKEND = os.environ.get("HUB_TEST_BACKEND", "sqlite")
+POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("HUB_REQUIRE_SHARED_DATA") == "1" and shared_data_dir() is None:
         raise pytest.UsageError("HUB_REQUIRE_SHARED_DATA=1 but ../shared/data (or HUB_SHARED_DATA) is missing")
+    if BACKEND not in ("sqlite", "postgres"):
+        raise pytest.UsageError(f"HUB_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hub test backend: {BACKEND}"
+
+
+def _admin_engine() -> Engine:
+    return create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+
+
+def create_postgres_database(name: str) -> str:
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    base = normalise_url(POSTGRES_URL).rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per session: a SQLite file to copy, or a PostgreSQL database to truncate."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        upgrade(f"sqlite:///{path}")
+        yield str(path)
+    else:
+        name = f"stafett_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        url = create_postgres_database(name)
+        upgrade(url)
+        yield url
+        drop_postgres_database(name)
+
+
+def fresh_database_url(template: str, folder: Path) -> str:
+    """A clean, fully migrated database for one test."""
+    if BACKEND == "sqlite":
+        target = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(template, target)
+        return f"sqlite:///{target}"
+    engine = create_engine(normalise_url(template))
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return template
+
+
+@pytest.fixture
+def db_url(migrated_template: str, tmp_path: Path) -> str:
+    return fresh_database_url(migrated_template, tmp_path)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    session = session_factory(engine)()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=db_url, municipality="1106")
+
+
+@pytest.fixture
+def app(settings: Settings):
+    from hub.api.app import create_app
+
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        yield client

@@ -124,10 +124,17 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
             items.append(Item({"resourceType": "(none)"}, full_url, f"Bundle.entry[{index}]", index, method))
             continue
         source_id = source_id_for(resource, full_url)
-        if source_id in seen_ids and not history:
-            raise PayloadRejected(
-                f"Bundle.entry[{index}]: resource {source_id} appears twice (also Bundle.entry[{seen_ids[source_id]}])"
-            )
+        if source_id in seen_ids:
+            # Same type/id from another server (different fullUrl), or a history entry: the fullUrl/version
+            # tells them apart; the very same resource twice is refused.
+            if history:
+                source_id = f"{source_id}/_history/{(resource.get('meta') or {}).get('versionId') or index}"
+            elif full_url and full_url not in seen_ids:
+                source_id = full_url
+            if source_id in seen_ids:
+                raise PayloadRejected(
+                    f"Bundle.entry[{index}]: resource {source_id} appears twice (also Bundle.entry[{seen_ids[source_id]}])"
+                )
         seen_ids[source_id] = index
         items.append(Item(resource, full_url, source_id, index, method))
     return items

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from adapters.sif_au.constants import LOCALID_CONTACT, REFID_CONTACT, RELATIONSHIPS
+from adapters.sif_au.constants import KNOWN_348, LOCALID_CONTACT, REFID_CONTACT, RELATIONSHIPS
 from adapters.sif_au.context import SifContext, kids, local, q, text
 from adapters.sif_au.person_parts import contact_points, other_ids, parse_names
 from hub.canonical.records import GuardianRecord, Identifier
@@ -99,8 +99,6 @@ def attach_lonely_persons(ctx: SifContext, persons: dict[str, dict], used: set[s
 
 
 def _known_flags() -> set[str]:
-    from adapters.sif_au.constants import KNOWN_348
-
     return set(KNOWN_348["ContactFlags"])
 
 

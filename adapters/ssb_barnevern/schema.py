@@ -1,6 +1,7 @@
 """Detects the SSB barnevern XSD version of a payload and validates it against that XSD.
 
 Structural errors reject the payload naming the element; code values the XSD does not know are only warnings.
+The XSDs are read from the shared data folder (ssb-barnevern/xsd), compiled once per process with load_schema.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from lxml import etree
 
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import load_schema
+from hub.core.settings import PROJECT_ROOT, get_settings
 
 V1_2 = "1.2"
 V4_0_1 = "4.0.1"
 _XSD_FILES = {V1_2: "Barnevern_v1.2.xsd", V4_0_1: "Barnevern_v4.0.1.xsd"}
-XSD_FOLDER = Path(__file__).resolve().parent / "xsd"
+XSD_SUBDIR = Path("ssb-barnevern") / "xsd"
 
 # A code value (Kode/Plantype/Innvilget) outside the XSD's enumeration, or a code attribute an older XSD
 # does not declare yet (file09: Krav/Konklusjon/@Kode, added to the code lists in 2023), is data for the code
@@ -37,9 +39,18 @@ def detect_version(root: etree._Element) -> str:
     return V4_0_1
 
 
+def xsd_path(version: str) -> Path:
+    """The SSB XSDs are others' files: read from the shared data folder (HUB_SHARED_DATA), never copied."""
+    base = get_settings().shared_data or PROJECT_ROOT.parent / "shared" / "data"
+    path = Path(base) / XSD_SUBDIR / _XSD_FILES[version]
+    if not path.is_file():
+        raise FileNotFoundError(f"SSB barnevern XSD not found at {path}; set HUB_SHARED_DATA to the shared data folder")
+    return path
+
+
 @lru_cache(maxsize=None)
 def _schema(version: str) -> etree.XMLSchema:
-    return load_schema(XSD_FOLDER / _XSD_FILES[version])
+    return load_schema(xsd_path(version))
 
 
 def validate(root: etree._Element, version: str) -> list[tuple[str, str]]:

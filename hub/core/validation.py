@@ -43,4 +43,6 @@ def check_kommunenummer(value: str) -> str:
 
 def _mask(value: str) -> str:
     """Show only the first six characters of what looks like a national id (never the whole id in messages)."""
-    return repr(value[:6] + "*****") if len(value) == 11 and value.isdigit() else repr(value[:12])
+    if sum(c.isdigit() for c in value) >= 9:
+        return repr(value[:6] + "*" * (len(value) - 6))
+    return repr(value[:12])

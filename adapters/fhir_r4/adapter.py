@@ -1,0 +1,32 @@
+"""The FHIR R4 adapter object: format id, media types, sector, parse() and render().
+
+parse() reads JSON or XML with fhir.resources R4B; render() exports one child's case as a collection Bundle.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from adapters.fhir_r4.mapper import FORMAT_ID, map_payload
+from adapters.fhir_r4.reader import read
+from hub.canonical import ParsedBatch, Sector
+
+
+class FhirR4Adapter:
+    format: ClassVar[str] = FORMAT_ID
+    media_types: ClassVar[tuple[str, ...]] = (
+        "application/fhir+json",
+        "application/fhir+xml",
+        "application/json",
+        "application/xml",
+    )
+    sector: ClassVar[Sector] = Sector.health
+    version: ClassVar[str] = "4.0.1"
+
+    def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
+        return map_payload(read(payload, media_type=media_type))
+
+    def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
+        from adapters.fhir_r4.render import render_bundle
+
+        return render_bundle(case_view, media_type=media_type)

@@ -1,0 +1,144 @@
+"""Consent -> ConsentRecord; EpisodeOfCare and CareTeam -> CaseFact with participants.
+
+Consent provisions beyond the period and purpose have no canonical home and are reported as not mapped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.fhir_r4.common import when
+from adapters.fhir_r4.context import Context
+from adapters.fhir_r4.reader import Item
+from hub.canonical import CaseFact, CaseStatus, Category, ConsentRecord, Participant, Sector
+from hub.canonical.vocab import ConsentGiver
+
+CATEGORY_SYSTEM = "https://stafett.no/fhir/CodeSystem/category"
+SECTOR_SYSTEM = "https://stafett.no/fhir/CodeSystem/sector"
+REVOKED_EXT = "https://stafett.no/fhir/StructureDefinition/consent-revoked-at"
+_CONSENT_KEYS = {"status", "patient", "performer", "organization", "provision", "sourceReference",
+                 "sourceAttachment", "category", "scope", "extension"}
+_EPISODE_STATUS = {"finished": CaseStatus.closed, "cancelled": CaseStatus.closed,
+                   "entered-in-error": CaseStatus.closed}
+
+
+def _purpose(provision: dict[str, Any]) -> str | None:
+    for coding in provision.get("purpose") or []:
+        if coding.get("display") or coding.get("code"):
+            return coding.get("display") or coding.get("code")
+    return None
+
+
+def map_consent(ctx: Context, item: Item, child_ref: str) -> None:
+    res = item.resource
+    guardian_ref = None
+    given_by = ConsentGiver.guardian
+    org_refs: list[str] = []
+    for ref in res.get("performer") or []:
+        target = ctx.target(item, ref)
+        if target is None:
+            continue
+        if target.source_id in ctx.guardian_ids and guardian_ref is None:
+            guardian_ref = target.source_id
+        elif target.source_id == child_ref:
+            given_by = ConsentGiver.child
+        elif target.source_id in ctx.org_ids:
+            org_refs.append(target.source_id)
+    for ref in res.get("organization") or []:
+        target = ctx.target(item, ref)
+        if target is not None and target.source_id in ctx.org_ids and target.source_id not in org_refs:
+            org_refs.append(target.source_id)
+    provision = res.get("provision") or {}
+    period = provision.get("period") or {}
+    codings = [c for concept in res.get("category") or [] for c in concept.get("coding") or []]
+    categories = [Category(c["code"]) for c in codings
+                  if c.get("system") == CATEGORY_SYSTEM and c.get("code") in Category.__members__]
+    sectors = [Sector(c["code"]) for c in codings
+               if c.get("system") == SECTOR_SYSTEM and c.get("code") in Sector.__members__]
+    revoked = next((e.get("valueDateTime") for e in res.get("extension") or [] if e.get("url") == REVOKED_EXT), None)
+    source = res.get("sourceReference") or {}
+    attachment = res.get("sourceAttachment") or {}
+    document_ref = ctx.target_id(item, source) or source.get("reference") or attachment.get("url") or attachment.get("title")
+    ctx.batch.consents.append(
+        ConsentRecord(
+            source_id=item.source_id,
+            child_ref=child_ref,
+            given_by=given_by,
+            guardian_ref=guardian_ref,
+            org_refs=org_refs,
+            sectors=sectors,
+            categories=categories,
+            purpose=_purpose(provision),
+            valid_from=when(period.get("start"), path=f"{item.source_id}.provision.period.start"),
+            valid_to=when(period.get("end"), path=f"{item.source_id}.provision.period.end"),
+            document_ref=document_ref,
+            revoked_at=when(revoked, path=f"{item.source_id}.extension"),
+            status=res.get("status") or "active",
+        )
+    )
+    ctx.mapped_ids.add(item.source_id)
+    ctx.unhandled_keys(item, _CONSENT_KEYS)
+    detail = {k for k in provision if k not in ("period", "purpose")}
+    if detail:
+        ctx.not_mapped(f"{item.source_id}.provision", f"provision rules ({', '.join(sorted(detail))}) have no canonical field")
+    if res.get("policy") or res.get("policyRule"):
+        ctx.not_mapped(f"{item.source_id}.policy", "consent policy references have no canonical field")
+
+
+def _participants(ctx: Context, item: Item, members: list[tuple[dict[str, Any] | None, str]]) -> list[Participant]:
+    result = []
+    for ref, role in members:
+        target = ctx.target(item, ref) if ref else None
+        if target is not None and target.source_id in ctx.org_ids:
+            result.append(Participant(org_ref=target.source_id, role=role))
+    return result
+
+
+def map_care_team(ctx: Context, item: Item, child_ref: str) -> None:
+    res = item.resource
+    members = []
+    for index, participant in enumerate(res.get("participant") or []):
+        role = next((t for t in (participant.get("role") or []) if t), None)
+        role_text = (role or {}).get("text") or next(
+            (c.get("display") or c.get("code") for c in (role or {}).get("coding") or []), None) or "member"
+        member = participant.get("member") or {}
+        target = ctx.target(item, member)
+        if target is not None and target.source_id in ctx.org_ids:
+            members.append((member, role_text))
+        elif participant.get("onBehalfOf"):
+            members.append((participant["onBehalfOf"], role_text))
+        else:
+            ctx.not_mapped(f"{item.source_id}.participant[{index}]", "care team member is not an organisation in the payload")
+    for ref in res.get("managingOrganization") or []:
+        members.append((ref, "managing organisation"))
+    period = res.get("period") or {}
+    ctx.batch.case_facts.append(
+        CaseFact(
+            source_id=item.source_id,
+            child_ref=child_ref,
+            status=CaseStatus.closed if res.get("status") in ("inactive", "entered-in-error") else CaseStatus.open,
+            opened_at=when(period.get("start"), path=f"{item.source_id}.period.start"),
+            closed_at=when(period.get("end"), path=f"{item.source_id}.period.end"),
+            participants=_participants(ctx, item, members),
+        )
+    )
+    ctx.mapped_ids.add(item.source_id)
+
+
+def map_episode(ctx: Context, item: Item, child_ref: str) -> None:
+    res = item.resource
+    members: list[tuple[dict[str, Any] | None, str]] = [(res.get("managingOrganization"), "managing organisation")]
+    period = res.get("period") or {}
+    fact = CaseFact(
+        source_id=item.source_id,
+        child_ref=child_ref,
+        status=_EPISODE_STATUS.get(res.get("status"), CaseStatus.open),
+        opened_at=when(period.get("start"), path=f"{item.source_id}.period.start"),
+        closed_at=when(period.get("end"), path=f"{item.source_id}.period.end"),
+        participants=_participants(ctx, item, members),
+    )
+    ctx.batch.case_facts.append(fact)
+    ctx.mapped_ids.add(item.source_id)
+    for key in ("diagnosis", "referralRequest", "type", "statusHistory", "account"):
+        if res.get(key):
+            ctx.not_mapped(f"{item.source_id}.{key}", f"EpisodeOfCare.{key} has no canonical field")

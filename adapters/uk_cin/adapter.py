@@ -1,0 +1,29 @@
+"""The UK Children in Need census adapter (DfE CIN XML, 2022 and 2024 XSDs).
+
+parse(): hardened XML parse -> detect XSD year -> validate (first error rejects) -> map -> business-rule warnings.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from adapters.uk_cin.mapping import FORMAT, CinMapper
+from adapters.uk_cin.schema import detect_version, validate
+from hub.canonical import ParsedBatch, Sector
+from hub.core.safe_xml import parse_xml
+
+
+class UkCinAdapter:
+    format: ClassVar[str] = FORMAT
+    media_types: ClassVar[tuple[str, ...]] = ("application/xml", "text/xml")
+    sector: ClassVar[Sector] = Sector.social
+    version: ClassVar[str] = "1"
+
+    def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
+        root = parse_xml(payload)
+        version = detect_version(root)
+        validate(root, version)
+        return CinMapper(root, version=version).map()
+
+
+adapter = UkCinAdapter()
