@@ -23,7 +23,7 @@ ENTRY_TYPES: dict[str, tuple[EntryKind, str | None, tuple[str, ...]]] = {
     "DocumentReference": (EntryKind.document, "type", ("date", "context.period.start")),
     "Composition": (EntryKind.document, "type", ("date",)),
     "Flag": (EntryKind.alert, "code", ("period.start",)),
-    "Communication": (EntryKind.note, None, ("sent", "received")),
+    "Communication": (EntryKind.note, "topic", ("sent", "received")),
 }
 _AUTHOR_KEYS = ("recorder", "asserter", "performer", "author", "sender", "participant", "serviceProvider")
 _VALUE_KEYS = ("valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger",

@@ -15,6 +15,8 @@ from hub.canonical.vocab import ConsentGiver
 
 CATEGORY_SYSTEM = "https://stafett.no/fhir/CodeSystem/category"
 SECTOR_SYSTEM = "https://stafett.no/fhir/CodeSystem/sector"
+BTI_LEVEL_EXT = "https://stafett.no/fhir/StructureDefinition/bti-level"
+MUNICIPALITY_EXT = "https://stafett.no/fhir/StructureDefinition/case-municipality"
 REVOKED_EXT = "https://stafett.no/fhir/StructureDefinition/consent-revoked-at"
 _CONSENT_KEYS = {"status", "patient", "performer", "organization", "provision", "sourceReference",
                  "sourceAttachment", "category", "scope", "extension"}
@@ -111,6 +113,9 @@ def map_care_team(ctx: Context, item: Item, child_ref: str) -> None:
             ctx.not_mapped(f"{item.source_id}.participant[{index}]", "care team member is not an organisation in the payload")
     for ref in res.get("managingOrganization") or []:
         members.append((ref, "managing organisation"))
+    if item.source_id in ctx.episode_teams:
+        ctx.team_members[item.source_id] = _participants(ctx, item, members)
+        return  # folded into the EpisodeOfCare that names this team
     period = res.get("period") or {}
     ctx.batch.case_facts.append(
         CaseFact(
@@ -129,16 +134,26 @@ def map_episode(ctx: Context, item: Item, child_ref: str) -> None:
     res = item.resource
     members: list[tuple[dict[str, Any] | None, str]] = [(res.get("managingOrganization"), "managing organisation")]
     period = res.get("period") or {}
+    participants = _participants(ctx, item, members)
+    for ref in res.get("careTeam") or []:
+        team = ctx.target(item, ref)
+        if team is not None and team.source_id in ctx.episode_teams:
+            participants += ctx.team_members.get(team.source_id, [])
+    extensions = {e.get("url"): e for e in res.get("extension") or []}
     fact = CaseFact(
         source_id=item.source_id,
         child_ref=child_ref,
+        municipality=(extensions.get(MUNICIPALITY_EXT) or {}).get("valueString"),
+        bti_level=(extensions.get(BTI_LEVEL_EXT) or {}).get("valueInteger"),
         status=_EPISODE_STATUS.get(res.get("status"), CaseStatus.open),
         opened_at=when(period.get("start"), path=f"{item.source_id}.period.start"),
         closed_at=when(period.get("end"), path=f"{item.source_id}.period.end"),
-        participants=_participants(ctx, item, members),
+        participants=participants,
     )
     ctx.batch.case_facts.append(fact)
     ctx.mapped_ids.add(item.source_id)
+    if res.get("managingOrganization") and not participants:
+        ctx.not_mapped(f"{item.source_id}.managingOrganization", "managing organisation is not in the payload")
     for key in ("diagnosis", "referralRequest", "type", "statusHistory", "account"):
         if res.get(key):
             ctx.not_mapped(f"{item.source_id}.{key}", f"EpisodeOfCare.{key} has no canonical field")

@@ -26,6 +26,8 @@ class Context:
         self.mapped_ids: set[str] = set()
         self.names_by_id: dict[str, str] = {}  # practitioner source id -> display name
         self.stub_children: dict[str, str] = {}
+        self.episode_teams: set[str] = set()  # CareTeams an EpisodeOfCare names: folded into its CaseFact
+        self.team_members: dict[str, list] = {}
 
     # references -------------------------------------------------------
     def resolve_all(self) -> None:
@@ -39,6 +41,11 @@ class Context:
                 if target is not None:
                     found[id(ref)] = target
             self.targets[id(item)] = found
+            if item.type == "EpisodeOfCare":
+                for ref in item.resource.get("careTeam") or []:
+                    team = found.get(id(ref))
+                    if team is not None and team.type == "CareTeam":
+                        self.episode_teams.add(team.source_id)
 
     def target(self, item: Item, ref: dict[str, Any] | None) -> Item | None:
         if not ref:

@@ -50,8 +50,9 @@ def map_payload(payload: Payload) -> ParsedBatch:
             first_pass[item.type](ctx, item)
     # Everything mapped to an entry counts as "mapped" for related_refs, whatever the order in the Bundle.
     entry_items: list[Item] = []
-    ordered = [i for i in payload.items if i.type == "RelatedPerson"]
-    ordered += [i for i in payload.items if i.type != "RelatedPerson"]
+    early = ("RelatedPerson", "CareTeam")  # guardians before consents, teams before episodes
+    ordered = [i for i in payload.items if i.type in early]
+    ordered += [i for i in payload.items if i.type not in early]
     for item in ordered:
         if item.type in first_pass:
             continue

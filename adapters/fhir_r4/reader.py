@@ -112,13 +112,15 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
     history = bundle.get("type") == "history"
     for index, entry in enumerate(bundle.get("entry") or []):
         full_url = entry.get("fullUrl")
-        if full_url:
-            if full_url in seen_urls and not history:
-                raise PayloadRejected(
-                    f"Bundle.entry[{index}].fullUrl {full_url!r} duplicates Bundle.entry[{seen_urls[full_url]}]"
-                )
-            seen_urls[full_url] = index
         resource = entry.get("resource")
+        version = ((resource or {}).get("meta") or {}).get("versionId")
+        if full_url:
+            # bdl-7: fullUrl is unique unless the entries carry different meta.versionId (or it is a history).
+            key = f"{full_url}|{version or ''}"
+            if (key in seen_urls or (not version and full_url in seen_urls)) and not history:
+                first = seen_urls.get(key, seen_urls.get(full_url))
+                raise PayloadRejected(f"Bundle.entry[{index}].fullUrl {full_url!r} duplicates Bundle.entry[{first}]")
+            seen_urls[key] = seen_urls.setdefault(full_url, index)
         method = (entry.get("request") or {}).get("method")
         if resource is None:
             items.append(Item({"resourceType": "(none)"}, full_url, f"Bundle.entry[{index}]", index, method))
@@ -127,8 +129,8 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
         if source_id in seen_ids:
             # Same type/id from another server (different fullUrl), or a history entry: the fullUrl/version
             # tells them apart; the very same resource twice is refused.
-            if history:
-                source_id = f"{source_id}/_history/{(resource.get('meta') or {}).get('versionId') or index}"
+            if history or version:
+                source_id = f"{source_id}/_history/{version or index}"
             elif full_url and full_url not in seen_ids:
                 source_id = full_url
             if source_id in seen_ids:

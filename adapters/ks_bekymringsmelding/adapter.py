@@ -11,6 +11,7 @@ from adapters.ks_bekymringsmelding.detect import detect
 from adapters.ks_bekymringsmelding.mapping import FORMAT, map_report
 from adapters.ks_bekymringsmelding.schemas import validate_report
 from hub.canonical import ParsedBatch, Sector
+from hub.core.errors import PayloadRejected
 from hub.core.safe_json import load_json
 
 
@@ -25,7 +26,10 @@ class KsBekymringsmeldingAdapter:
         report = load_json(payload)
         key = detect(report, media_type=media_type)
         validate_report(report, key)
-        return map_report(report, key=key)
+        try:
+            return map_report(report, key=key)
+        except (KeyError, ValueError, OverflowError) as exc:  # schema-valid but beyond what the mapping can hold
+            raise PayloadRejected(f"KS bekymringsmelding could not be mapped: {type(exc).__name__}: {exc}") from None
 
 
 adapter = KsBekymringsmeldingAdapter()

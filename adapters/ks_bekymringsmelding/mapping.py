@@ -134,7 +134,8 @@ def map_report(report: dict[str, Any], *, key: SchemaKey) -> ParsedBatch:
         for child, _ in children:
             _guardians(report["foresatte"], child.source_id, batch)
     if not children:
-        batch.warnings.append(ReportWarning(code="no-children", message="the report names no child", path="/privatBarn"))
+        warning = ReportWarning(code="no-children", message="the report names no child", path="/privatBarn")
+        batch.warnings.append(warning)
         batch.not_mapped.append(NotMapped(path="/melding", reason="the report names no child to attach it to"))
     return batch
 
@@ -256,7 +257,8 @@ def _private_children(
         path = f"/privatBarn/{index}"
         _note_unknown_keys(item, {"personnavn", "antattAlder", "relasjon", "adresse"}, path, batch)
         _note_unknown_keys(item["adresse"], _ADDRESS_KEYS, f"{path}/adresse", batch)
-        extra = {k: v for k, v in (("assumed_age", item.get("antattAlder")), ("reporter_relation", item.get("relasjon"))) if v}
+        pairs = (("assumed_age", item.get("antattAlder")), ("reporter_relation", item.get("relasjon")))
+        extra = {name: value for name, value in pairs if value}
         child = ChildRecord(
             source_id=f"{rid}/barn:{index}",
             names=[HumanName(text=item["personnavn"])],
@@ -292,7 +294,11 @@ def _message(melding: Any, batch: ParsedBatch) -> tuple[str, dict[str, Any]]:
         parts.append(f"Historikk:\n{melding['historie']}")
     if melding.get("andreSynspunkter"):
         parts.append(f"Andre synspunkter:\n{melding['andreSynspunkter']}")
-    fields = {"message": melding["melding"], "history": melding["historie"], "other_views": melding.get("andreSynspunkter")}
+    fields = {
+        "message": melding["melding"],
+        "history": melding["historie"],
+        "other_views": melding.get("andreSynspunkter"),
+    }
     return "\n\n".join(parts), fields
 
 

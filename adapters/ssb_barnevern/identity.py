@@ -70,32 +70,30 @@ def map_child(sak: etree._Element, ctx: MappingContext) -> ChildRecord:
     path = "/Barnevern/Sak"
     source = _identity_source(sak, ctx, path)
     identifiers: list[Identifier] = []
+    fields: dict = {}
+    if source is not None:
+        source_path = path if source is sak else element_path(path, source)
+        number = source.get("Fodselsnummer")
+        if number:
+            identifiers.append(_national_id(number, ctx, f"{source_path}/@Fodselsnummer"))
+        if source.get("DUFnummer"):
+            identifiers.append(Identifier(system=DUF_SYSTEM, value=source.get("DUFnummer")))
+        born = plain_date(source, "Fodseldato", source_path)
+        kjonn = source.get("Kjonn")
+        fields["sex"] = {"1": "male", "2": "female"}.get(kjonn or "")
+        if kjonn == "0":
+            fields.update(unborn=True, expected_birth_date=born)
+        else:
+            fields["birth_date"] = born
+        if source is not sak:
+            ctx.report_leftovers(
+                source, source_path, attributes={"StartDato", "Fodselsnummer", "Fodseldato", "Kjonn", "DUFnummer"},
+                children=set(),
+            )
     journal = sak.get("Journalnummer")
     if journal:
         identifiers.append(Identifier(system=journal_system(ctx.kommunenummer), value=journal))
-    child = ChildRecord(source_id=f"Sak/{sak.get('Id')}/barn", identifiers=identifiers)
-    if source is None:
-        return child
-    source_path = path if source is sak else element_path(path, source)
-    number = source.get("Fodselsnummer")
-    if number:
-        identifiers.insert(0, _national_id(number, ctx, f"{source_path}/@Fodselsnummer"))
-    duf = source.get("DUFnummer")
-    if duf:
-        identifiers.append(Identifier(system=DUF_SYSTEM, value=duf))
-    born = plain_date(source, "Fodseldato", source_path)
-    kjonn = source.get("Kjonn")
-    child.sex = {"1": "male", "2": "female"}.get(kjonn or "", None)
-    if kjonn == "0":
-        child.unborn, child.expected_birth_date = True, born
-    else:
-        child.birth_date = born
-    if source is not sak:
-        ctx.report_leftovers(
-            source, source_path, attributes={"StartDato", "Fodselsnummer", "Fodseldato", "Kjonn", "DUFnummer"},
-            children=set(),
-        )
-    return child
+    return ChildRecord(source_id=f"Sak/{sak.get('Id')}/barn", identifiers=identifiers, **fields)
 
 
 def _national_id(number: str, ctx: MappingContext, path: str) -> Identifier:

@@ -6,6 +6,8 @@ record's source id ("<Type>/<Id>", also for a deleted Tiltak, whose MeasureRecor
 
 from __future__ import annotations
 
+from datetime import date
+
 from lxml import etree
 
 from adapters.ssb_barnevern.context import MappingContext, element_path, is_true, iso, plain_date, utc
@@ -55,7 +57,8 @@ def apply_relations(sak: etree._Element, ctx: MappingContext, *, entries: dict[s
                                           "contain", path)
 
 
-def retraction(ctx: MappingContext, *, element_type: str, ident: str, deleted_on, path: str) -> EntryRecord:
+def retraction(ctx: MappingContext, *, element_type: str, ident: str, deleted_on: date | None) -> EntryRecord:
+    """The retraction of a record the source deleted: no content, retracted=True, the deleted record's source id."""
     return EntryRecord(
         source_id=source_id(element_type, ident),
         child_ref=ctx.child_ref,
@@ -78,8 +81,7 @@ def apply_deletions(sak: etree._Element, ctx: MappingContext, *, entries: dict[s
         sid = source_id("Tiltak", tiltak.get("Id", ""))
         if is_true(tiltak.get("ErSlettet")) and sid in measures:
             del measures[sid]
-            path = element_path("/Barnevern/Sak", tiltak)
-            entries[sid] = retraction(ctx, element_type="Tiltak", ident=tiltak.get("Id", ""), deleted_on=None, path=path)
+            entries[sid] = retraction(ctx, element_type="Tiltak", ident=tiltak.get("Id", ""), deleted_on=None)
     for node in sak.findall("Slettet"):
         path = element_path("/Barnevern/Sak", node)
         kind, ident = node.get("Type", ""), node.get("Id", "")
@@ -98,4 +100,4 @@ def apply_deletions(sak: etree._Element, ctx: MappingContext, *, entries: dict[s
             entries[sid].retracted = True
             entries[sid].payload["deleted_date"] = iso(deleted_on)
         else:
-            entries[sid] = retraction(ctx, element_type=kind, ident=ident, deleted_on=deleted_on, path=path)
+            entries[sid] = retraction(ctx, element_type=kind, ident=ident, deleted_on=deleted_on)

@@ -10,6 +10,7 @@ from typing import ClassVar
 from adapters.uk_cin.mapping import FORMAT, CinMapper
 from adapters.uk_cin.schema import detect_version, validate
 from hub.canonical import ParsedBatch, Sector
+from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
 
 
@@ -23,7 +24,10 @@ class UkCinAdapter:
         root = parse_xml(payload)
         version = detect_version(root)
         validate(root, version)
-        return CinMapper(root, version=version).map()
+        try:
+            return CinMapper(root, version=version).map()
+        except (KeyError, ValueError, OverflowError) as exc:  # schema-valid but beyond what the mapping can hold
+            raise PayloadRejected(f"CIN census could not be mapped: {type(exc).__name__}: {exc}") from None
 
 
 adapter = UkCinAdapter()

@@ -12,6 +12,7 @@ from lxml import etree
 
 from adapters.uk_cin.rules import check_child
 from adapters.uk_cin.schema import code_labels
+from adapters.uk_cin.values import xs_date, yes_no
 from hub.canonical import (
     CaseFact,
     ChildRecord,
@@ -139,11 +140,13 @@ class CinMapper:
             value = (ids.findtext(tag) or "").strip()
             if value:
                 identifiers.append(Identifier(system=system, value=value.upper()))
-        birth, expected = _date(ids, "PersonBirthDate"), _date(ids, "ExpectedPersonBirthDate")
-        death = _date(ids, "PersonDeathDate")
+        birth, expected = xs_date(ids, "PersonBirthDate"), xs_date(ids, "ExpectedPersonBirthDate")
+        death = xs_date(ids, "PersonDeathDate")
         extra = self._characteristics(child.find("ChildCharacteristics"))
         gender = ids.findtext("GenderCurrent").strip()
         extra["gender_current"] = gender
+        if death:
+            extra["death_date"] = death.isoformat()  # deceased_at is London midnight in UTC; keep the plain date
         unknown = self._code("unknownupntype", ids.findtext("UPNunknown"))
         if unknown:
             extra["upn_unknown"] = unknown.model_dump()
@@ -159,7 +162,7 @@ class CinMapper:
                 extra=extra,
             )
         )
-        disabilities = [c for c in extra.get("disabilities", [])]
+        disabilities = extra.get("disabilities", [])
         if disabilities:
             self.batch.entries.append(
                 self._entry(
@@ -185,7 +188,7 @@ class CinMapper:
 
     # -- one CIN episode -------------------------------------------------------------------------------
     def _details(self, details: etree._Element, child_id: str) -> None:
-        referral_date, closure_date = _date(details, "CINreferralDate"), _date(details, "CINclosureDate")
+        referral_date, closure_date = xs_date(details, "CINreferralDate"), xs_date(details, "CINclosureDate")
         ref = self.ids.make(f"{child_id}/referral:{referral_date}")
         codes = [
             c
@@ -220,11 +223,11 @@ class CinMapper:
                     "primary_need_code": details.findtext("PrimaryNeedCode"),
                     "closure_date": _iso(closure_date),
                     "reason_for_closure": details.findtext("ReasonForClosure"),
-                    "referral_nfa": _yes(details.findtext("ReferralNFA")),
+                    "referral_nfa": yes_no(details.findtext("ReferralNFA")),
                 },
             )
         )
-        icpc = _date(details, "DateOfInitialCPC")
+        icpc = xs_date(details, "DateOfInitialCPC")
         if icpc:
             self._icpc(f"{ref}/icpc:{icpc}", child_id, icpc, [ref])
         for item in details.findall("Assessments"):
@@ -250,8 +253,9 @@ class CinMapper:
         )
 
     def _assessment(self, item: etree._Element, child_id: str, ref: str) -> None:
-        start = _date(item, "AssessmentActualStartDate")
-        codes = [self._code("assessmentfactorstype", f.text) for f in item.findall("FactorsIdentifiedAtAssessment/AssessmentFactors")]
+        start = xs_date(item, "AssessmentActualStartDate")
+        factors = item.findall("FactorsIdentifiedAtAssessment/AssessmentFactors")
+        codes = [self._code("assessmentfactorstype", f.text) for f in factors]
         self.batch.entries.append(
             self._entry(
                 source_id=self.ids.make(f"{ref}/assessment:{start}"),
@@ -262,17 +266,17 @@ class CinMapper:
                 codes=[c for c in codes if c],
                 payload={
                     "actual_start_date": _iso(start),
-                    "internal_review_date": _iso(_date(item, "AssessmentInternalReviewDate")),
-                    "authorisation_date": _iso(_date(item, "AssessmentAuthorisationDate")),
+                    "internal_review_date": _iso(xs_date(item, "AssessmentInternalReviewDate")),
+                    "authorisation_date": _iso(xs_date(item, "AssessmentAuthorisationDate")),
                 },
                 related_refs=[ref],
             )
         )
 
     def _section47(self, item: etree._Element, child_id: str, ref: str) -> None:
-        start = _date(item, "S47ActualStartDate")
+        start = xs_date(item, "S47ActualStartDate")
         s47 = self.ids.make(f"{ref}/s47:{start}")
-        not_required = _yes(item.findtext("ICPCnotRequired"))
+        not_required = yes_no(item.findtext("ICPCnotRequired"))
         self.batch.entries.append(
             self._entry(
                 source_id=s47,
@@ -282,14 +286,14 @@ class CinMapper:
                 text="Section 47 enquiry",
                 payload={
                     "s47_actual_start_date": _iso(start),
-                    "initial_cpc_target": _iso(_date(item, "InitialCPCtarget")),
-                    "date_of_initial_cpc": _iso(_date(item, "DateOfInitialCPC")),
+                    "initial_cpc_target": _iso(xs_date(item, "InitialCPCtarget")),
+                    "date_of_initial_cpc": _iso(xs_date(item, "DateOfInitialCPC")),
                     "icpc_not_required": not_required,
                 },
                 related_refs=[ref],
             )
         )
-        icpc = _date(item, "DateOfInitialCPC")
+        icpc = xs_date(item, "DateOfInitialCPC")
         if icpc:
             self._icpc(f"{s47}/icpc:{icpc}", child_id, icpc, [ref, s47])
         elif not_required:
@@ -306,7 +310,7 @@ class CinMapper:
             )
 
     def _cin_plan(self, item: etree._Element, child_id: str, ref: str) -> None:
-        start, end = _date(item, "CINPlanStartDate"), _date(item, "CINPlanEndDate")
+        start, end = xs_date(item, "CINPlanStartDate"), xs_date(item, "CINPlanEndDate")
         self.batch.measures.append(
             MeasureRecord(
                 source_id=self.ids.make(f"{ref}/cin-plan:{start}"),
@@ -323,11 +327,12 @@ class CinMapper:
         )
 
     def _protection_plan(self, item: etree._Element, child_id: str, ref: str) -> None:
-        start, end = _date(item, "CPPstartDate"), _date(item, "CPPendDate")
+        start, end = xs_date(item, "CPPstartDate"), xs_date(item, "CPPendDate")
         source_id = self.ids.make(f"{ref}/cpp:{start}")
-        initial, latest = item.findtext("InitialCategoryOfAbuse").strip(), item.findtext("LatestCategoryOfAbuse").strip()
+        initial = item.findtext("InitialCategoryOfAbuse").strip()
+        latest = item.findtext("LatestCategoryOfAbuse").strip()
         codes = [self._code("categoryofabuse", c) for c in dict.fromkeys([initial, latest])]
-        reviews = [_date(r, ".") for r in item.findall("Reviews/CPPreviewDate")]
+        reviews = [xs_date(r, ".") for r in item.findall("Reviews/CPPreviewDate")]
         self.batch.measures.append(
             MeasureRecord(
                 source_id=source_id,
@@ -360,15 +365,5 @@ class CinMapper:
         )
 
 
-def _date(parent: etree._Element, tag: str) -> date | None:
-    """An xs:date (schema-valid, so ISO; a timezone suffix, which xs:date allows, is dropped)."""
-    text = parent.text if tag == "." else parent.findtext(tag)
-    return date.fromisoformat(text.strip()[:10]) if text and text.strip() else None
-
-
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _yes(value: str | None) -> bool | None:
-    return None if value is None else value.strip().lower() in {"true", "1"}

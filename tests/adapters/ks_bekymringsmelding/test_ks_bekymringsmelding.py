@@ -86,7 +86,8 @@ def test_public_v2_example_maps_municipality_district_children_and_reporter() ->
     assert [(i.system, i.value) for i in second.identifiers] == [(FNR_SYSTEM, "16081688781")]
     assert first.address.lines == ["Rådhusgaten 10"] and first.address.postal_code == "5020"
     assert first.address.city == "Bergen"
-    assert first.extra == {"informed": False, "informed_reason": "Synes det er vanskelig å snakke om dette.", "phone": "12121212"}
+    reason = "Synes det er vanskelig å snakke om dette."
+    assert first.extra == {"informed": False, "informed_reason": reason, "phone": "12121212"}
     assert not first.unborn
 
     assert len(batch.guardians) == 2  # one guardian, linked to each of the two children
@@ -182,7 +183,8 @@ def test_schema_errors_are_named_with_path_and_message() -> None:
 
 
 def test_payload_matching_no_schema_is_rejected_naming_both_schemas() -> None:
-    with pytest.raises(PayloadRejected, match=r"matches no KS bekymringsmelding schema: offentlig\.v2 at /: .*privat\.v2 at /"):
+    both = r"matches no KS bekymringsmelding schema: offentlig\.v2 at /: .*privat\.v2 at /"
+    with pytest.raises(PayloadRejected, match=both):
         adapter.parse(b'{"kommunenummer": "1201", "tekst": "hei"}')
     with pytest.raises(PayloadRejected, match="is a JSON object, not list"):
         adapter.parse(b"[]")
@@ -202,7 +204,8 @@ def test_own_fixture_unborn_child_invalid_ids_and_unknown_property() -> None:
     assert unborn.address.lines == ["Testveien 2", "Leilighet H0101"]
     assert unborn.extra["informed_reason"] == "Gjelder ufødt barn"
     assert [(i.system, i.value) for i in sister.identifiers] == [(UNVALIDATED_NATIONAL_ID_SYSTEM, "12345678901")]
-    assert [(i.system, i.value) for i in batch.organizations[1].identifiers] == [(UNVALIDATED_ORGNR_SYSTEM, "123456789")]
+    reporter_ids = [(i.system, i.value) for i in batch.organizations[1].identifiers]
+    assert reporter_ids == [(UNVALIDATED_ORGNR_SYSTEM, "123456789")]
     assert [(w.code, w.path) for w in batch.warnings] == [
         ("orgnr-invalid", "/offentligMelder/virksomhet/orgnr"),
         ("national-id-invalid", "/offentligBarn/1/fnr"),
@@ -235,3 +238,12 @@ def test_bad_timestamp_is_rejected_naming_the_field() -> None:
     report["sendingstidspunkt"] = "i går"
     with pytest.raises(PayloadRejected, match="sendingstidspunkt 'i går' is not an ISO 8601 date-time"):
         _parse(report)
+
+
+def test_private_report_without_children_keeps_the_text_reported() -> None:
+    report = json.loads(_example("privatBekymringsmeldingV1.json"))
+    report["privatBarn"] = []  # the schema's "minLength" on this array constrains nothing
+    batch = _parse(report)
+    assert batch.children == [] and batch.entries == []
+    assert [w.code for w in batch.warnings] == ["no-children"]
+    assert [n.path for n in batch.not_mapped] == ["/melding"]

@@ -1,0 +1,77 @@
+"""Entry point of the `stafett` console script: serve the API, migrate the database, run the demo.
+
+Database from HUB_DATABASE_URL (default: the embedded SQLite file ./stafett.db).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from hub.core.settings import Settings, get_settings
+from hub.db.migrate import upgrade as migrate_upgrade
+
+app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
+    """Run the migrations up to REVISION (default: the newest)."""
+    settings = get_settings()
+    migrate_upgrade(settings.database_url, revision)
+    console.print(f"[green]database migrated to {revision}[/green]")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Interface to listen on (default 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default 8000)."),
+    migrate: bool = typer.Option(True, help="Run migrations before serving."),
+) -> None:
+    """Serve the hub's API (OpenAPI at /docs)."""
+    settings = get_settings()
+    if migrate:
+        migrate_upgrade(settings.database_url)
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from hub.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def demo(
+    database: Path = typer.Option(Path("stafett-demo.db"), help="SQLite file for the demo (recreated)."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port."),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo hub after loading it."),
+) -> None:
+    """Create a fresh demo database (Haugesund 1106 and Tysvær 1146), load a child's case, and serve it."""
+    from hub.demo.load import load_demo
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database_url=f"sqlite:///{database.resolve()}")
+    migrate_upgrade(settings.database_url)
+    summary = load_demo(settings)
+    base = f"http://{host}:{port}"
+    console.print(f"[bold green]Demo hub loaded[/bold green] into {database}")
+    for line in summary.lines:
+        console.print(f"  {line}")
+    console.print(f"\n  Cases:     {base}/api/v1/cases")
+    console.print(f"  The case:  {base}/api/v1/cases/{summary.case_id}")
+    console.print(f"  API docs:  {base}/docs\n")
+    if serve_after:
+        _serve(settings, host, port)
+
+
+if __name__ == "__main__":
+    app()
