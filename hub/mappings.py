@@ -24,6 +24,10 @@ from hub.core.safe_json import load_json
 
 VALIDITY_EXTENSION = "urn:stafett:fhir:extension:code-validity"
 DEFAULT_FOLDER = Path(__file__).resolve().parents[1] / "mappings"
+# fhir.resources checks structure and types, not code values: these two bindings are required, so checked here.
+EQUIVALENCES = frozenset({"relatedto", "equivalent", "equal", "wider", "subsumes", "narrower", "specializes",
+                          "inexact", "unmatched", "disjoint"})
+STATUSES = frozenset({"draft", "active", "retired", "unknown"})
 
 
 class MappingError(HubError):
@@ -99,6 +103,8 @@ class MappingSet:
         return [code for system, code in self._concepts if system == source_system]
 
     def add(self, conceptmap: ConceptMap, *, file: str) -> None:
+        if conceptmap.status not in STATUSES:
+            raise MappingError(f"{file}: status {conceptmap.status!r} is not one of {', '.join(sorted(STATUSES))}")
         self.maps[file] = conceptmap
         for group in conceptmap.group or []:
             if not group.source:
@@ -120,6 +126,11 @@ class MappingSet:
         if len(targets) > 1:
             raise MappingError(f"{file}: code {element.code!r} of {group.source} has more than one target")
         target = targets[0] if targets else None
+        if target is not None and target.equivalence not in EQUIVALENCES:
+            raise MappingError(
+                f"{file}: code {element.code!r} of {group.source}: equivalence {target.equivalence!r} is not one of "
+                f"{', '.join(sorted(EQUIVALENCES))}"
+            )
         unmatched = target is None or target.equivalence == "unmatched"
         valid_from, valid_to = _validity(element, file=file)
         self._concepts[key] = MappedConcept(

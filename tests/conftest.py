@@ -127,3 +127,33 @@ def client(app):
 
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def make_hub(migrated_template: str, tmp_path: Path):
+    """Factory for extra hubs in one test, each on its own fresh database: make_hub() -> TestClient."""
+    from fastapi.testclient import TestClient
+
+    from hub.api.app import create_app
+
+    made: list[tuple[object, object, str | None]] = []
+
+    def factory(**overrides) -> TestClient:
+        if BACKEND == "sqlite":
+            url, pg_name = fresh_database_url(migrated_template, tmp_path), None
+        else:
+            pg_name = f"stafett_extra_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            url = create_postgres_database(pg_name)
+            upgrade(url)
+        app = create_app(Settings(database_url=url, **overrides))
+        client = TestClient(app)
+        client.__enter__()
+        made.append((client, app, pg_name))
+        return client
+
+    yield factory
+    for client, app, pg_name in made:
+        client.__exit__(None, None, None)
+        app.state.engine.dispose()
+        if pg_name:
+            drop_postgres_database(pg_name)

@@ -13,6 +13,8 @@ from hub.cases.endpoints import router as cases_router
 from hub.children.endpoints import router as children_router
 from hub.core.settings import Settings, get_settings
 from hub.db.engine import make_engine, session_factory
+from hub.identity.endpoints import router as identity_router
+from hub.ingest.endpoints import router as ingest_router
 from hub.organizations.endpoints import router as organizations_router
 
 
@@ -35,6 +37,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    for router in (organizations_router, children_router, cases_router):
+    for router in (organizations_router, children_router, cases_router, ingest_router, identity_router):
         app.include_router(router)
     return app

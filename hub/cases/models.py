@@ -151,6 +151,7 @@ class Measure(ProvenanceMixin, Base):
     goal_ids: Mapped[list[Any]] = mapped_column(default=list)
     codes: Mapped[list[Any]] = mapped_column(default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    retracted: Mapped[bool] = mapped_column(default=False)  # withdrawn by its source system; kept, not deleted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -207,6 +207,8 @@ class MeasureRead(_Out):
     evaluation_due: date | None
     goal_ids: list[uuid.UUID]
     codes: list[Code]
+    payload: dict[str, Any]
+    retracted: bool
     evaluations: list[EvaluationRead]
 
 

@@ -27,6 +27,7 @@ class Child(Base):
     languages: Mapped[list[Any]] = mapped_column(default=list)
     address: Mapped[dict[str, Any] | None]
     kommunenummer: Mapped[str | None] = mapped_column(String(4), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(300), index=True)  # normalised "given family" for review
     deceased_at: Mapped[datetime | None]
     unborn: Mapped[bool] = mapped_column(default=False)
     expected_birth_date: Mapped[date | None]

@@ -36,7 +36,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # noqa: ANN001 - SQLAlchemy hook
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock up front (no upgrade deadlocks); readers stay deferred so they never block writers.
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -51,9 +53,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def begin_writing(session: Session) -> None:
+    """Mark the session's transaction as a writer (SQLite: BEGIN IMMEDIATE). Call before the first query."""
+    session.connection(execution_options={"sqlite_immediate": True})
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: commit once at the end, roll back on error."""
     session = session_factory(engine)()
+    if write:
+        begin_writing(session)
     try:
         yield session
         session.commit()

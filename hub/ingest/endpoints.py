@@ -1,0 +1,52 @@
+"""Route for pushing a payload: POST /api/v1/ingest/{format} with the raw body, its Content-Type and an optional
+Idempotency-Key; answers with the ingest report.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+
+from hub.api.deps import DbSession
+from hub.core.errors import PayloadTooLarge
+from hub.ingest import service
+from hub.ingest.report import IngestReport
+
+router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"])
+
+
+async def raw_body(request: Request) -> bytes:
+    limit = request.app.state.settings.max_payload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"payload is {declared} bytes; the limit is {limit}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"payload exceeds the limit of {limit} bytes")
+    return bytes(body)
+
+
+@router.post("/{format_id}", response_model=IngestReport)
+def ingest(
+    format_id: str,
+    request: Request,
+    session: DbSession,
+    body: Annotated[bytes, Depends(raw_body)],
+    content_type: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    x_stafett_sender: Annotated[str | None, Header(max_length=200, description="the sending system")] = None,
+    municipality: Annotated[str | None, Query(description="kommunenummer of the sender's municipality")] = None,
+) -> IngestReport:
+    return service.ingest_payload(
+        session,
+        settings=request.app.state.settings,
+        format_id=format_id,
+        payload=body,
+        content_type=content_type,
+        sender=x_stafett_sender,
+        municipality=municipality,
+        idempotency_key=idempotency_key,
+    )

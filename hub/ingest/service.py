@@ -1,0 +1,121 @@
+"""The ingest pipeline: check the format and media type, archive the raw bytes (sha256, stored once), parse with
+the adapter, write the batch, return the report; an Idempotency-Key replays the first answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adapters.base import Adapter
+from adapters.registry import get_adapter
+from hub.archive.models import SourceRecord
+from hub.core.errors import Conflict, PayloadRejected, PayloadTooLarge, UnsupportedMediaType
+from hub.core.settings import Settings
+from hub.core.validation import check_kommunenummer
+from hub.ingest.models import IngestReceipt
+from hub.ingest.report import IngestReport
+from hub.ingest.upsert import BatchWriter
+
+log = logging.getLogger("hub.ingest")
+
+
+def _base_media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def check_media_type(adapter: Adapter, content_type: str | None) -> None:
+    base = _base_media_type(content_type)
+    if base is not None and base not in adapter.media_types:
+        raise UnsupportedMediaType(
+            f"format {adapter.format} takes {', '.join(adapter.media_types)}; got Content-Type {base}"
+        )
+
+
+def archive(session: Session, *, payload: bytes, checksum: str, format_id: str, media_type: str | None, sender: str | None) -> bool:
+    """Store the raw bytes once; True when they were new."""
+    if session.get(SourceRecord, checksum) is not None:
+        return False
+    session.add(
+        SourceRecord(sha256=checksum, format=format_id, media_type=media_type, sender=sender, size=len(payload), payload=payload)
+    )
+    return True
+
+
+def ingest_payload(
+    session: Session,
+    *,
+    settings: Settings,
+    format_id: str,
+    payload: bytes,
+    content_type: str | None = None,
+    sender: str | None = None,
+    municipality: str | None = None,
+    idempotency_key: str | None = None,
+) -> IngestReport:
+    adapter = get_adapter(format_id)
+    check_media_type(adapter, content_type)
+    if len(payload) > settings.max_payload_bytes:
+        raise PayloadTooLarge(f"payload is {len(payload)} bytes; the limit is {settings.max_payload_bytes}")
+    if not payload:
+        raise PayloadRejected("the payload is empty")
+    if municipality is not None:
+        try:
+            check_kommunenummer(municipality)
+        except ValueError as exc:
+            raise PayloadRejected(str(exc), location="municipality") from None
+    checksum = hashlib.sha256(payload).hexdigest()
+    receipt_sender = sender or "anonymous"
+    if idempotency_key:
+        earlier = session.scalar(
+            select(IngestReceipt).where(
+                IngestReceipt.sender == receipt_sender, IngestReceipt.idempotency_key == idempotency_key
+            )
+        )
+        if earlier is not None:
+            if earlier.raw_checksum != checksum:
+                raise Conflict("Idempotency-Key was already used with a different payload")
+            return IngestReport.model_validate({**earlier.report, "replayed": True})
+
+    batch = adapter.parse(payload, media_type=content_type)
+    source_system = batch.source_system or sender or f"unnamed:{format_id}"
+    report = IngestReport(
+        format=format_id,
+        format_version=batch.format_version,
+        source_system=source_system,
+        raw_checksum=checksum,
+        archived=archive(
+            session, payload=payload, checksum=checksum, format_id=format_id, media_type=_base_media_type(content_type), sender=sender
+        ),
+        not_mapped=list(batch.not_mapped),
+        warnings=list(batch.warnings),
+    )
+    BatchWriter(
+        session,
+        batch=batch,
+        source_system=source_system,
+        raw_checksum=checksum,
+        municipality=municipality,
+        default_municipality=settings.municipality,
+        report=report,
+    ).run()
+    if idempotency_key:
+        session.add(
+            IngestReceipt(
+                sender=receipt_sender,
+                idempotency_key=idempotency_key,
+                raw_checksum=checksum,
+                format=format_id,
+                report=report.model_dump(mode="json"),
+            )
+        )
+    log.info(
+        "ingested",
+        extra={"format": format_id, "sha256": checksum, "created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+    )
+    return report

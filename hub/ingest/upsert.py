@@ -1,0 +1,632 @@
+"""Turns one parsed batch into hub rows: organisations, children, cases, guardians, entries (versioned), goals,
+measures, evaluations and consents, each keyed by (source system, record type, source id) with a content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.canonical.records import (
+    CaseFact,
+    ChildRecord,
+    ConsentRecord,
+    EntryRecord,
+    EvaluationRecord,
+    GoalRecord,
+    GuardianRecord,
+    MeasureRecord,
+    NotMapped,
+    OrganizationRecord,
+    ParsedBatch,
+    ReportWarning,
+)
+from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
+from hub.cases import repository as case_repository
+from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant
+from hub.children.models import Child, Guardian
+from hub.consent.models import Consent
+from hub.core.errors import InvalidInput
+from hub.identity.resolver import flag_name_and_birth_date_twins, normalise_name, resolve_child
+from hub.ingest.models import SourceKey
+from hub.ingest.report import IngestReport
+from hub.organizations import repository as org_repository
+from hub.organizations.models import Organization, OrganizationIdentifier
+
+_CHUNK = 500
+
+
+def content_hash(record: BaseModel) -> str:
+    return hashlib.sha256(record.model_dump_json().encode()).hexdigest()
+
+
+def _dump(items: Iterable[BaseModel]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json", exclude_none=True) for item in items]
+
+
+class BatchWriter:
+    """One run of the pipeline over one batch; holds the source-id → hub-row maps for this payload."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        batch: ParsedBatch,
+        source_system: str,
+        raw_checksum: str,
+        municipality: str | None,
+        default_municipality: str | None,
+        report: IngestReport,
+    ):
+        self.session = session
+        self.batch = batch
+        self.source_system = source_system
+        self.raw_checksum = raw_checksum
+        self.municipality = municipality
+        self.default_municipality = default_municipality
+        self.report = report
+        self.keys: dict[tuple[str, str], SourceKey] = {}
+        self.orgs: dict[str, Organization] = {}
+        self.children: dict[str, Child] = {}
+        self.cases: dict[uuid.UUID, Case] = {}
+        self.guardians: dict[str, Guardian] = {}
+        self.goals: dict[str, Goal] = {}
+        self.new_entries: dict[str, tuple[Entry, EntryRecord]] = {}
+        self.fact_municipality: dict[str, str] = {
+            fact.child_ref: fact.municipality for fact in batch.case_facts if fact.municipality
+        }
+
+    # --- bookkeeping -----------------------------------------------------------------------------------------
+
+    def provenance(self, source_id: str) -> dict[str, str | None]:
+        return {
+            "source_system": self.source_system,
+            "source_format": self.batch.format,
+            "source_record_id": source_id,
+            "raw_checksum": self.raw_checksum,
+            "mapping_version": self.batch.mapping_version,
+        }
+
+    def preload_keys(self) -> None:
+        ids = sorted(
+            {r.source_id for part in self._record_lists() for r in part}
+            | {e.source_id for m in self.batch.measures for e in m.evaluations if e.source_id}
+        )
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = self.session.scalars(
+                select(SourceKey).where(SourceKey.source_system == self.source_system, SourceKey.source_id.in_(chunk))
+            )
+            for key in rows:
+                self.keys[(key.record_type, key.source_id)] = key
+
+    def _record_lists(self) -> list[list[Any]]:
+        b = self.batch
+        return [b.organizations, b.children, b.case_facts, b.guardians, b.entries, b.goals, b.measures, b.consents]
+
+    def outcome(self, record_type: str, source_id: str, digest: str) -> tuple[SourceKey | None, str]:
+        key = self.keys.get((record_type, source_id))
+        if key is None:
+            return None, "created"
+        return key, "unchanged" if key.content_hash == digest else "updated"
+
+    def remember(
+        self, record_type: str, source_id: str, digest: str, target_id: uuid.UUID, case_id: uuid.UUID | None = None
+    ) -> None:
+        key = self.keys.get((record_type, source_id))
+        if key is None:
+            key = SourceKey(
+                source_system=self.source_system,
+                record_type=record_type,
+                source_id=source_id,
+                target_id=target_id,
+                case_id=case_id,
+                content_hash=digest,
+                raw_checksum=self.raw_checksum,
+            )
+            self.session.add(key)
+            self.keys[(record_type, source_id)] = key
+        elif key.content_hash != digest:
+            key.content_hash, key.raw_checksum, key.target_id = digest, self.raw_checksum, target_id
+            if case_id is not None:
+                key.case_id = case_id
+
+    def warn(self, code: str, message: str, path: str | None = None) -> None:
+        self.report.warnings.append(ReportWarning(code=code, message=message, path=path))
+
+    # --- the run ---------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.preload_keys()
+        for org in self.batch.organizations:
+            self.organization(org)
+        for child in self.batch.children:
+            self.child(child)
+        self.session.flush()
+        for fact in self.batch.case_facts:
+            self.case_fact(fact)
+        for guardian in self.batch.guardians:
+            self.guardian(guardian)
+        for goal in self.batch.goals:
+            self.goal(goal)
+        self.session.flush()
+        for entry in self.batch.entries:
+            self.entry(entry)
+        self.link_related()
+        for measure in self.batch.measures:
+            self.measure(measure)
+        for consent in self.batch.consents:
+            self.consent(consent)
+        if self.batch.is_full_extract:
+            self.retract_missing_entries()
+        self.session.flush()
+
+    # --- organisations ---------------------------------------------------------------------------------------
+
+    def organization(self, rec: OrganizationRecord) -> None:
+        digest = content_hash(rec)
+        key, outcome = self.outcome("organization", rec.source_id, digest)
+        org = self.session.get(Organization, key.target_id) if key else None
+        if org is None:
+            org = self._find_org(rec)
+            if org is None:
+                orgnr = next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None)
+                org = Organization(
+                    id=uuid.uuid4(),
+                    name=rec.name or "(organisation without a name)",
+                    sector=rec.sector,
+                    orgnr=orgnr,
+                    kommunenummer=rec.kommunenummer,
+                    identifiers=[
+                        OrganizationIdentifier(system=i.system, value=i.value)
+                        for i in rec.identifiers
+                        if i.system != ORGNR_SYSTEM
+                    ],
+                )
+                self.session.add(org)
+                self.session.flush()
+            else:
+                outcome = "updated" if key is None else outcome
+        if outcome == "updated":
+            if rec.name:
+                org.name = rec.name
+            if rec.kommunenummer:
+                org.kommunenummer = rec.kommunenummer
+        self.orgs[rec.source_id] = org
+        self.report.count(outcome)
+        self.remember("organization", rec.source_id, digest, org.id)
+
+    def _find_org(self, rec: OrganizationRecord) -> Organization | None:
+        for ident in rec.identifiers:
+            found = (
+                org_repository.by_orgnr(self.session, ident.value)
+                if ident.system == ORGNR_SYSTEM
+                else org_repository.by_identifier(self.session, ident.system, ident.value)
+            )
+            if found is not None:
+                return found
+        return None
+
+    def org_for(self, ref: str | None, path: str) -> Organization | None:
+        if ref is None:
+            return None
+        org = self.orgs.get(ref)
+        if org is None:
+            self.warn("unknown-organization-ref", f"organisation reference {ref!r} is not in the payload", path)
+        return org
+
+    # --- children and cases ----------------------------------------------------------------------------------
+
+    def child(self, rec: ChildRecord) -> None:
+        digest = content_hash(rec)
+        key, outcome = self.outcome("child", rec.source_id, digest)
+        resolution = resolve_child(self.session, record=rec, known_child_id=key.target_id if key else None)
+        child = resolution.child
+        for message in resolution.warnings:
+            self.warn("identity-conflict", message, f"child {rec.source_id}")
+        if resolution.created:
+            outcome = "created"
+        elif key is None:
+            outcome = "updated"
+        if outcome != "unchanged":
+            apply_child(child, rec)
+        self.session.flush()
+        reviews = resolution.reviews + (flag_name_and_birth_date_twins(self.session, child=child) if resolution.created else [])
+        self.session.flush()
+        for review in reviews:
+            self.report.touch(self.report.identity_reviews, review.id)
+        self.children[rec.source_id] = child
+        self.report.touch(self.report.children, child.id)
+        self.report.count(outcome)
+        self.remember("child", rec.source_id, digest, child.id)
+
+    def child_for(self, ref: str, path: str) -> Child | None:
+        child = self.children.get(ref)
+        if child is None:
+            self.report.not_mapped.append(
+                _not_mapped(path, f"refers to child {ref!r}, which the payload does not contain")
+            )
+        return child
+
+    def municipality_for(self, child_ref: str, child: Child) -> str:
+        chosen = (
+            self.municipality
+            or self.fact_municipality.get(child_ref)
+            or self.batch.municipality
+            or self.default_municipality
+        )
+        if not chosen:
+            raise InvalidInput(
+                "the hub cannot tell which municipality this payload belongs to: pass ?municipality=<kommunenummer>",
+                location="municipality",
+            )
+        return chosen
+
+    def case_for(self, child_ref: str, child: Child) -> Case:
+        case = self.cases.get(child.id)
+        if case is None:
+            municipality = self.municipality_for(child_ref, child)
+            case = case_repository.open_case_for(self.session, child.id, municipality)
+            if case is None:
+                case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=0)
+                self.session.add(case)
+                self.session.flush()
+                self.report.touch(self.report.cases_opened, case.id)
+            self.cases[child.id] = case
+            self.report.touch(self.report.cases, case.id)
+        return case
+
+    def participate(self, case: Case, org: Organization | None, role: str | None = None) -> None:
+        if org is None:
+            return
+        role = role or org.sector.value
+        if any(p.organization_id == org.id and p.role == role for p in case.participants):
+            return
+        case.participants.append(Participant(organization_id=org.id, role=role))
+
+    def case_fact(self, rec: CaseFact) -> None:
+        child = self.child_for(rec.child_ref, f"case {rec.source_id}")
+        if child is None:
+            return
+        digest = content_hash(rec)
+        key, outcome = self.outcome("case_fact", rec.source_id, digest)
+        case = self.case_for(rec.child_ref, child)
+        if outcome != "unchanged":
+            for participant in rec.participants:
+                self.participate(case, self.org_for(participant.org_ref, f"case {rec.source_id}"), participant.role)
+            if rec.bti_level is not None and rec.bti_level != case.bti_level and case.status == CaseStatus.open:
+                case.bti_level = rec.bti_level
+        self.report.count(outcome)
+        self.remember("case_fact", rec.source_id, digest, case.id, case.id)
+
+    # --- guardians -------------------------------------------------------------------------------------------
+
+    def guardian(self, rec: GuardianRecord) -> None:
+        child = self.child_for(rec.child_ref, f"guardian {rec.source_id}")
+        if child is None:
+            return
+        digest = content_hash(rec)
+        key, outcome = self.outcome("guardian", rec.source_id, digest)
+        national_id = next((i.value for i in rec.identifiers if i.system in NATIONAL_ID_SYSTEMS), None)
+        guardian = self.session.get(Guardian, key.target_id) if key else None
+        if guardian is None and national_id:
+            guardian = next((g for g in child.guardians if g.national_id == national_id), None)
+            outcome = "updated" if guardian is not None else outcome
+        if guardian is None:
+            guardian = Guardian(id=uuid.uuid4(), child_id=child.id)
+            child.guardians.append(guardian)
+            outcome = "created"
+        if outcome != "unchanged":
+            guardian.names = _dump(rec.names)
+            guardian.identifiers = _dump(rec.identifiers)
+            guardian.national_id = national_id
+            guardian.relation = rec.relation
+            guardian.parental_responsibility = rec.parental_responsibility
+            guardian.may_see_log = bool(rec.may_see_log)
+            guardian.contact = _dump(rec.contact)
+            guardian.address = rec.address.model_dump(mode="json", exclude_none=True) if rec.address else None
+            guardian.extra = rec.extra
+            for column, value in self.provenance(rec.source_id).items():
+                setattr(guardian, column, value)
+        self.session.flush()
+        self.guardians[rec.source_id] = guardian
+        self.report.count(outcome)
+        self.remember("guardian", rec.source_id, digest, guardian.id)
+
+    def guardian_id(self, ref: str | None) -> uuid.UUID | None:
+        if ref is None:
+            return None
+        guardian = self.guardians.get(ref)
+        if guardian is None:
+            key = self.keys.get(("guardian", ref))
+            return key.target_id if key else None
+        return guardian.id
+
+    # --- entries ---------------------------------------------------------------------------------------------
+
+    def entry(self, rec: EntryRecord) -> None:
+        child = self.child_for(rec.child_ref, f"entry {rec.source_id}")
+        if child is None:
+            return
+        if rec.retracted and rec.payload.get("retracts") == "measure":
+            self.retract_measure(rec.source_id)
+            return
+        digest = content_hash(rec)
+        key, outcome = self.outcome("entry", rec.source_id, digest)
+        case = self.case_for(rec.child_ref, child)
+        author = self.org_for(rec.author_org_ref, f"entry {rec.source_id}")
+        self.participate(case, author)
+        if outcome == "unchanged":
+            self.report.count(outcome)
+            return
+        previous = case_repository.latest_in_lineage(self.session, key.target_id) if key else None
+        if previous is None and rec.retracted:
+            self.warn("retraction-of-unknown-record", f"entry {rec.source_id} is retracted but the hub never had it")
+            self.report.count("unchanged")
+            return
+        if previous is not None and previous.retracted and rec.retracted:
+            self.report.count("unchanged")
+            self.remember("entry", rec.source_id, digest, previous.lineage_id, previous.case_id)
+            return
+        entry = Entry(
+            id=uuid.uuid4(),
+            case_id=previous.case_id if previous else case.id,
+            lineage_id=previous.lineage_id if previous else uuid.uuid4(),
+            version=previous.version + 1 if previous else 1,
+            previous_id=previous.id if previous else None,
+            correction_reason=("retracted by the source system" if rec.retracted else "updated by the source system")
+            if previous
+            else None,
+            **self.entry_fields(rec, author),
+            **self.provenance(rec.source_id),
+        )
+        if previous is not None and rec.retracted:
+            # A retraction keeps the last content; only the flag changes.
+            for column in ("text", "codes", "payload", "occurred_at"):
+                setattr(entry, column, getattr(previous, column))
+        self.session.add(entry)
+        self.new_entries[rec.source_id] = (entry, rec)
+        self.report.count(outcome)
+        self.remember("entry", rec.source_id, digest, entry.lineage_id, entry.case_id)
+
+    def entry_fields(self, rec: EntryRecord, author: Organization | None) -> dict[str, Any]:
+        author_kind = rec.author_kind
+        if author_kind == AuthorKind.organization and author is None:
+            author_kind = AuthorKind.system
+        return {
+            "kind": rec.kind,
+            "category": rec.category,
+            "sensitivity": rec.sensitivity,
+            "author_kind": author_kind,
+            "author_organization_id": author.id if author else None,
+            "author_name": rec.author_name,
+            "occurred_at": rec.occurred_at,
+            "text": rec.text,
+            "codes": _dump(rec.codes),
+            "payload": rec.payload,
+            "related": [],
+            "retracted": rec.retracted,
+        }
+
+    def link_related(self) -> None:
+        for entry, rec in self.new_entries.values():
+            related = []
+            for ref in rec.related_refs:
+                key = self.keys.get(("entry", ref))
+                if key is None:
+                    self.warn("unknown-related-entry", f"entry {rec.source_id} links to unknown entry {ref!r}")
+                else:
+                    related.append(str(key.target_id))
+            entry.related = related
+
+    def retract_measure(self, source_id: str) -> None:
+        key = self.keys.get(("measure", source_id))
+        measure = self.session.get(Measure, key.target_id) if key else None
+        if measure is None:
+            self.warn("retraction-of-unknown-record", f"measure {source_id} is retracted but the hub never had it")
+            self.report.count("unchanged")
+            return
+        if measure.retracted:
+            self.report.count("unchanged")
+            return
+        measure.retracted = True
+        key.content_hash = _RETRACTED
+        self.report.count("updated")
+
+    def retract_missing_entries(self) -> None:
+        """A full extract lists everything the source still has for these cases: retract what it no longer lists."""
+        listed = {("entry", e.source_id) for e in self.batch.entries} | {("measure", m.source_id) for m in self.batch.measures}
+        case_ids = [case.id for case in self.cases.values()]
+        if not case_ids:
+            return
+        stale = self.session.scalars(
+            select(SourceKey).where(
+                SourceKey.source_system == self.source_system,
+                SourceKey.record_type.in_(("entry", "measure")),
+                SourceKey.case_id.in_(case_ids),
+            )
+        )
+        for key in stale:
+            if (key.record_type, key.source_id) in listed:
+                continue
+            if key.record_type == "measure":
+                self.keys[("measure", key.source_id)] = key
+                self.retract_measure(key.source_id)
+                continue
+            latest = case_repository.latest_in_lineage(self.session, key.target_id)
+            if latest is None or latest.retracted:
+                continue
+            retraction = Entry(
+                id=uuid.uuid4(),
+                case_id=latest.case_id,
+                lineage_id=latest.lineage_id,
+                version=latest.version + 1,
+                previous_id=latest.id,
+                correction_reason="no longer in the source's full extract",
+                **{c: getattr(latest, c) for c in _ENTRY_COPY},
+            )
+            retraction.retracted = True
+            retraction.raw_checksum = self.raw_checksum
+            self.session.add(retraction)
+            key.content_hash = _RETRACTED  # listing it again later restores it as a new version
+            self.report.count("updated")
+
+    # --- goals, measures, evaluations, consents --------------------------------------------------------------
+
+    def goal(self, rec: GoalRecord) -> None:
+        child = self.child_for(rec.child_ref, f"goal {rec.source_id}")
+        if child is None:
+            return
+        digest = content_hash(rec)
+        key, outcome = self.outcome("goal", rec.source_id, digest)
+        case = self.case_for(rec.child_ref, child)
+        goal = self.session.get(Goal, key.target_id) if key else None
+        if goal is None:
+            goal = Goal(id=uuid.uuid4(), case_id=case.id, description=rec.description)
+            self.session.add(goal)
+            outcome = "created"
+        if outcome != "unchanged":
+            goal.description, goal.category, goal.status = rec.description, rec.category, rec.status
+            goal.target_date, goal.codes = rec.target_date, _dump(rec.codes)
+            for column, value in self.provenance(rec.source_id).items():
+                setattr(goal, column, value)
+        self.goals[rec.source_id] = goal
+        self.report.count(outcome)
+        self.remember("goal", rec.source_id, digest, goal.id, goal.case_id)
+
+    def goal_id(self, ref: str) -> str | None:
+        goal = self.goals.get(ref)
+        if goal is not None:
+            return str(goal.id)
+        key = self.keys.get(("goal", ref))
+        return str(key.target_id) if key else None
+
+    def measure(self, rec: MeasureRecord) -> None:
+        child = self.child_for(rec.child_ref, f"measure {rec.source_id}")
+        if child is None:
+            return
+        digest = content_hash(rec.model_copy(update={"evaluations": []}))
+        key, outcome = self.outcome("measure", rec.source_id, digest)
+        case = self.case_for(rec.child_ref, child)
+        responsible = self.org_for(rec.responsible_org_ref, f"measure {rec.source_id}")
+        measure = self.session.get(Measure, key.target_id) if key else None
+        if measure is None:
+            measure = Measure(id=uuid.uuid4(), case_id=case.id, description=rec.description, category=rec.category)
+            self.session.add(measure)
+            outcome = "created"
+        if outcome != "unchanged":
+            measure.description, measure.category, measure.sensitivity = rec.description, rec.category, rec.sensitivity
+            measure.responsible_organization_id = responsible.id if responsible else None
+            measure.responsible_home, measure.status = rec.responsible_home, rec.status
+            measure.start_date, measure.end_date, measure.evaluation_due = rec.start, rec.end, rec.evaluation_due
+            measure.goal_ids = [g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g]
+            measure.codes, measure.payload = _dump(rec.codes), rec.payload
+            measure.retracted = False
+            for column, value in self.provenance(rec.source_id).items():
+                setattr(measure, column, value)
+            self.participate(case, responsible)
+        self.report.count(outcome)
+        self.remember("measure", rec.source_id, digest, measure.id, measure.case_id)
+        for index, evaluation in enumerate(rec.evaluations):
+            self.evaluation(measure, evaluation, evaluation.source_id or f"{rec.source_id}#evaluation-{index}")
+
+    def evaluation(self, measure: Measure, rec: EvaluationRecord, source_id: str) -> None:
+        digest = content_hash(rec)
+        key, outcome = self.outcome("evaluation", source_id, digest)
+        evaluation = self.session.get(Evaluation, key.target_id) if key else None
+        if evaluation is None:
+            evaluation = Evaluation(id=uuid.uuid4(), source_record_id=source_id)
+            measure.evaluations.append(evaluation)
+            outcome = "created"
+        if outcome != "unchanged":
+            author = self.org_for(rec.author_org_ref, f"evaluation {source_id}")
+            if rec.evaluated_at is not None:
+                evaluation.evaluated_at = rec.evaluated_at
+            evaluation.outcome, evaluation.text = rec.outcome, rec.text
+            evaluation.author_organization_id = author.id if author else None
+            evaluation.author_kind = AuthorKind.organization if author else AuthorKind.system
+        self.report.count(outcome)
+        self.remember("evaluation", source_id, digest, evaluation.id, measure.case_id)
+
+    def consent(self, rec: ConsentRecord) -> None:
+        child = self.child_for(rec.child_ref, f"consent {rec.source_id}")
+        if child is None:
+            return
+        digest = content_hash(rec)
+        key, outcome = self.outcome("consent", rec.source_id, digest)
+        consent = self.session.get(Consent, key.target_id) if key else None
+        if consent is None:
+            consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=rec.given_by.value)
+            self.session.add(consent)
+            outcome = "created"
+        if outcome != "unchanged":
+            consent.given_by = rec.given_by.value
+            consent.guardian_id = self.guardian_id(rec.guardian_ref)
+            consent.organization_ids = [
+                str(org.id) for org in (self.org_for(ref, f"consent {rec.source_id}") for ref in rec.org_refs) if org
+            ]
+            consent.sectors = [s.value for s in rec.sectors]
+            consent.categories = [c.value for c in rec.categories]
+            consent.purpose, consent.valid_from, consent.valid_to = rec.purpose, rec.valid_from, rec.valid_to
+            consent.document_ref, consent.revoked_at, consent.status = rec.document_ref, rec.revoked_at, rec.status
+            for column, value in self.provenance(rec.source_id).items():
+                setattr(consent, column, value)
+        self.report.count(outcome)
+        self.remember("consent", rec.source_id, digest, consent.id)
+
+
+_RETRACTED = "retracted"  # content hash of a record its source withdrew
+
+_ENTRY_COPY = (
+    "kind",
+    "category",
+    "sensitivity",
+    "author_kind",
+    "author_organization_id",
+    "author_guardian_id",
+    "author_name",
+    "occurred_at",
+    "text",
+    "codes",
+    "payload",
+    "related",
+    "source_system",
+    "source_format",
+    "source_record_id",
+    "mapping_version",
+)
+
+
+def _not_mapped(path: str, reason: str) -> NotMapped:
+    return NotMapped(path=path, reason=reason)
+
+
+def apply_child(child: Child, rec: ChildRecord) -> None:
+    """Copy what the record says about the child; fields it leaves empty keep their value."""
+    if rec.names:
+        child.names = _dump(rec.names)
+        child.name_key = normalise_name(child.names)
+    if rec.birth_date:
+        child.birth_date = rec.birth_date
+    if rec.sex:
+        child.sex = rec.sex
+    if rec.preferred_language:
+        child.preferred_language = rec.preferred_language
+    if rec.languages:
+        child.languages = list(rec.languages)
+    if rec.address:
+        child.address = rec.address.model_dump(mode="json", exclude_none=True)
+        child.kommunenummer = rec.address.kommunenummer or child.kommunenummer
+    if rec.deceased_at:
+        child.deceased_at = rec.deceased_at
+    child.unborn = rec.unborn
+    if rec.expected_birth_date:
+        child.expected_birth_date = rec.expected_birth_date
+    if rec.extra:
+        child.extra = {**(child.extra or {}), **rec.extra}

@@ -1,0 +1,32 @@
+"""Helpers for pipeline tests: run a canonical batch through the real BatchWriter, count every table's rows."""
+
+import hashlib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hub.canonical import ParsedBatch
+from hub.db.models import metadata
+from hub.ingest.report import IngestReport
+from hub.ingest.upsert import BatchWriter
+
+
+def write_batch(session: Session, batch: ParsedBatch, *, source_system="test-system", municipality="1106") -> IngestReport:
+    checksum = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+    report = IngestReport(format=batch.format, source_system=source_system, raw_checksum=checksum, archived=True)
+    BatchWriter(
+        session,
+        batch=batch,
+        source_system=source_system,
+        raw_checksum=checksum,
+        municipality=municipality,
+        default_municipality=None,
+        report=report,
+    ).run()
+    session.commit()
+    return report
+
+
+def row_counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in metadata.sorted_tables}
