@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from lxml import etree
+from pydantic import ValidationError
 
 from adapters.ssb_barnevern.context import MappingContext
 from adapters.ssb_barnevern.entries import ENTRY_MAPPERS
@@ -62,7 +63,12 @@ class SsbBarnevernAdapter:
         previous = root.get("ForrigeId")
         # The first extract of a chain (no ForrigeId) has nothing before it, so it is full by definition.
         full = kind == "total" or (kind is None and previous is None)
-        return self._map(root, ctx, full=full, previous=previous)
+        try:
+            return self._map(root, ctx, full=full, previous=previous)
+        except ValidationError as exc:  # a value the XSD let through but a canonical record refuses
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise PayloadRejected(f"SSB barnevern v{version}: {exc.title}.{where}: {first.get('msg')}") from None
 
     def _map(self, root: etree._Element, ctx: MappingContext, *, full: bool, previous: str | None) -> ParsedBatch:
         fagsystem, avgiver, sak = root.find("Fagsystem"), root.find("Avgiver"), root.find("Sak")

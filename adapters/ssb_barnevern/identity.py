@@ -5,6 +5,8 @@ v1.2 carries the identity as attributes of Sak; v4.0.1 in Sak/Personalia (histor
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from adapters.ssb_barnevern.context import MappingContext, element_path, is_true, plain_date, utc
@@ -70,7 +72,7 @@ def map_child(sak: etree._Element, ctx: MappingContext) -> ChildRecord:
     path = "/Barnevern/Sak"
     source = _identity_source(sak, ctx, path)
     identifiers: list[Identifier] = []
-    fields: dict = {}
+    fields: dict[str, Any] = {}
     if source is not None:
         source_path = path if source is sak else element_path(path, source)
         number = source.get("Fodselsnummer")

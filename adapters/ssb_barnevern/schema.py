@@ -25,10 +25,9 @@ XSD_SUBDIR = Path("ssb-barnevern") / "xsd"
 # does not declare yet (file09: Krav/Konklusjon/@Kode, added to the code lists in 2023), is data for the code
 # lists to judge (unknown code -> warning), not a broken document.
 _CODE_ATTRIBUTES = ("Kode", "Plantype", "Innvilget")
-_TOLERATED = re.compile(
-    r"attribute '(?:%s)': (?:The attribute '(?:%s)' is not allowed|\[facet 'enumeration'\])"
-    % ("|".join(_CODE_ATTRIBUTES), "|".join(_CODE_ATTRIBUTES))
-)
+# Any error about the value of a code attribute (enumeration, list type, not declared) matches; a missing
+# required code ("Element 'Melder': The attribute 'Kode' is required") does not, so it still rejects.
+_TOLERATED = re.compile(r"^Element '[^']+', attribute '(?:%s)': " % "|".join(_CODE_ATTRIBUTES))
 
 
 def detect_version(root: etree._Element) -> str:
@@ -61,16 +60,16 @@ def validate(root: etree._Element, version: str) -> list[tuple[str, str]]:
     schema = _schema(version)
     if schema.validate(root.getroottree()):
         return []
-    tolerated: list[tuple[str, str]] = []
+    tolerated: dict[tuple[str, int], str] = {}
     for error in schema.error_log:
         if _TOLERATED.search(error.message):
-            tolerated.append((error.path, error.message))
+            tolerated.setdefault((error.path, error.line), f"line {error.line}: {error.message.strip()}")
             continue
         raise PayloadRejected(
             f"not a valid SSB barnevern v{version} document: {readable(error)}",
             location=error.path,
         )
-    return tolerated
+    return [(path, message) for (path, _), message in tolerated.items()]
 
 
 def readable(error: etree._LogEntry) -> str:

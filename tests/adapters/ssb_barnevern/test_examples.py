@@ -44,7 +44,9 @@ def test_every_example_passes_the_contract_and_identifies_child_and_service(name
         assert record.sensitivity is Sensitivity.confidential
         assert record.child_ref == child.source_id
     assert batch.extract_id
-    assert batch.is_full_extract == name.endswith("_total.xml")
+    # without the media-type parameter only the first extract of a chain (no ForrigeId) counts as full
+    assert batch.is_full_extract == (batch.previous_extract_id is None)
+    assert parse_example(name).is_full_extract == name.endswith("_total.xml")
 
 
 def test_invalid_example_is_rejected_naming_the_missing_avgiver():
