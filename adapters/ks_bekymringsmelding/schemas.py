@@ -17,7 +17,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
 from hub.core.errors import PayloadRejected
-from hub.core.settings import PROJECT_ROOT, get_settings
+from hub.core.external_schemas import external_schema_path
 
 SCHEMA_SUBDIR = Path("ks-bekymringsmelding") / "schema" / "domain"
 # Every report schema refers to the address schema relatively ("adresse.json", "./adresse.json",
@@ -46,14 +46,8 @@ class SchemaKey:
 
 
 def schema_dir() -> Path:
-    """The folder with the KS domain schemas (HUB_SHARED_DATA, else ../shared/data next to the project)."""
-    base = get_settings().shared_data or PROJECT_ROOT.parent / "shared" / "data"
-    folder = Path(base) / SCHEMA_SUBDIR
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"KS bekymringsmelding schemas not found in {folder}; set HUB_SHARED_DATA to the shared data folder"
-        )
-    return folder
+    """The folder with the KS domain schemas (HUB_EXTERNAL_SCHEMAS, else the shared data folder)."""
+    return external_schema_path(SCHEMA_SUBDIR)
 
 
 def _read(path: Path) -> dict[str, Any]:

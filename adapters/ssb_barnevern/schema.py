@@ -14,7 +14,7 @@ from lxml import etree
 
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import load_schema
-from hub.core.settings import PROJECT_ROOT, get_settings
+from hub.core.external_schemas import external_schema_path
 
 V1_2 = "1.2"
 V4_0_1 = "4.0.1"
@@ -39,12 +39,8 @@ def detect_version(root: etree._Element) -> str:
 
 
 def xsd_path(version: str) -> Path:
-    """The SSB XSDs are others' files: read from the shared data folder (HUB_SHARED_DATA), never copied."""
-    base = get_settings().shared_data or PROJECT_ROOT.parent / "shared" / "data"
-    path = Path(base) / XSD_SUBDIR / _XSD_FILES[version]
-    if not path.is_file():
-        raise FileNotFoundError(f"SSB barnevern XSD not found at {path}; set HUB_SHARED_DATA to the shared data folder")
-    return path
+    """The SSB XSDs are others' files: read from the external schema folder (HUB_EXTERNAL_SCHEMAS), never copied."""
+    return external_schema_path(XSD_SUBDIR / _XSD_FILES[version])
 
 
 @lru_cache(maxsize=None)

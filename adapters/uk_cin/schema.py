@@ -12,7 +12,7 @@ from lxml import etree
 
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import load_schema, parse_xml
-from hub.core.settings import PROJECT_ROOT, get_settings
+from hub.core.external_schemas import external_schema_path
 
 SCHEMA_SUBDIR = Path("uk-childrens-social-care") / "cin_census"
 SCHEMA_FILES = {"2022": "CIN_schema_2022.xsd", "2024": "CIN_schema_2024.xsd"}
@@ -20,11 +20,7 @@ _XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 def schema_path(version: str) -> Path:
-    base = get_settings().shared_data or PROJECT_ROOT.parent / "shared" / "data"
-    path = Path(base) / SCHEMA_SUBDIR / SCHEMA_FILES[version]
-    if not path.is_file():
-        raise FileNotFoundError(f"CIN census XSD not found at {path}; set HUB_SHARED_DATA to the shared data folder")
-    return path
+    return external_schema_path(SCHEMA_SUBDIR / SCHEMA_FILES[version])
 
 
 @lru_cache(maxsize=None)

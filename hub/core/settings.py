@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     mappings_dir: Path = PROJECT_ROOT / "mappings"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     shared_data: Path | None = None
+    external_schemas: Path | None = Field(
+        default=None, description="folder with the official XSD/JSON Schemas of external formats (default: shared data)"
+    )
     require_shared_data: bool = False
     log_level: str = "INFO"
 

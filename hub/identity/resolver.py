@@ -51,8 +51,15 @@ def _choose(matches: dict[tuple[str, str], Child]) -> Child:
     return (by_national_id or list(matches.values()))[0]
 
 
+def is_local_identifier(system: str) -> bool:
+    """A school-local id (e.g. SIF LocalId) means nothing outside its issuer: kept, never used to match."""
+    return ":localid:" in system
+
+
 def resolve_child(session: Session, *, record: ChildRecord, known_child_id: uuid.UUID | None) -> Resolution:
-    matches = children_with_identifiers(session, record.identifiers)
+    shared = [i for i in record.identifiers if not is_local_identifier(i.system)]
+    local = [i for i in record.identifiers if is_local_identifier(i.system)]
+    matches = children_with_identifiers(session, shared)
     distinct = {c.id: c for c in matches.values()}
     warnings: list[str] = []
     if len(distinct) > 1:
@@ -67,10 +74,14 @@ def resolve_child(session: Session, *, record: ChildRecord, known_child_id: uuid
     else:
         child, created = Child(identifiers=[]), True
         session.add(child)
-    for ident in record.identifiers:
-        owner = matches.get((ident.system, ident.value))
+    for ident in shared:
+        if (ident.system, ident.value) not in matches:
+            child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
+    for ident, owner in ((i, children_with_identifiers(session, [i]).get((i.system, i.value))) for i in local):
         if owner is None:
             child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
+        elif owner is not child:
+            warnings.append(f"child record {record.source_id}: local identifier {ident.system} is already held by another child; not used to link")
     session.flush()
     resolution = Resolution(child=child, created=created, warnings=warnings)
     if len(distinct) > 1:

@@ -73,3 +73,13 @@ def test_resend_from_same_source_finds_the_child_without_identifiers(session):
     a = write_batch(session, batch(unborn, entries=[note("e1", "u1")]))
     b = write_batch(session, batch(unborn, entries=[note("e1", "u1")]))
     assert a.children == b.children and b.unchanged == 2 and b.created == 0
+
+
+def test_school_local_ids_never_link_children_of_different_schools(session):
+    local = "urn:sif:au:localid:StudentPersonal"
+    a = write_batch(session, batch(child("s1", (local, "1001"), name=("Ada", "A"))), source_system="school-a")
+    b = write_batch(session, batch(child("s1", (local, "1001"), name=("Bo", "B"))), source_system="school-b")
+    assert a.children != b.children
+    assert any("local identifier" in w.message for w in b.warnings)
+    again = write_batch(session, batch(child("s1", (local, "1001"), name=("Ada", "A"))), source_system="school-a")
+    assert again.children == a.children
