@@ -1,7 +1,6 @@
-"""StudentContactPersonal + StudentContactRelationship -> GuardianRecord; ContactFlags drive responsibility and log access.
+"""StudentContactPersonal + StudentContactRelationship -> GuardianRecord; ContactFlags set responsibility, log access.
 
-ParentLegalGuardian=Y -> felles (SIF cannot say "sole"; joint is the Norwegian default for parents);
-otherwise HasCustody=Y -> andre (custody without legal guardianship, e.g. a carer). InterventionOrder=Y -> warning.
+A relationship alone gives a guardian with flags only; a person alone attaches to the document's single child.
 """
 
 from __future__ import annotations
@@ -107,6 +106,8 @@ def _yes_no(value: str | None) -> bool | None:
 
 
 def _responsibility(flags: dict[str, str]) -> ParentalResponsibility | None:
+    """ParentLegalGuardian=Y -> felles (SIF cannot say "sole"; joint is the Norwegian default for parents);
+    otherwise HasCustody=Y -> andre (custody without legal guardianship, e.g. a carer); PLG=U -> ukjent."""
     if flags.get("ParentLegalGuardian") == "Y":
         return ParentalResponsibility.felles
     if flags.get("HasCustody") == "Y":

@@ -29,9 +29,9 @@ def parse_enrollment(ctx: SifContext, obj: etree._Element) -> None:
     path = f"/StudentSchoolEnrollment[@RefId='{refid}']"
     student = ctx.required(obj, "StudentPersonalRefId", path)
     school = ctx.school(ctx.required(obj, "SchoolInfoRefId", path), participant_for=student)
+    for element in ("MembershipType", "TimeFrame", "SchoolYear", "EntryDate"):
+        ctx.required(obj, element, path)
     entry_date = ctx.date_of(obj, "EntryDate", path)
-    if entry_date is None:
-        ctx.required(obj, "EntryDate", path)
     payload: dict = {"sif_object": "StudentSchoolEnrollment", "sif_refid": refid}
     for element, key in _ENROLMENT_FIELDS.items():
         if (value := text(obj, element)) is not None:

@@ -18,7 +18,7 @@ from adapters.sif_au.constants import (
     STATE_PROVINCE_ID,
     privacy_sensitivity,
 )
-from adapters.sif_au.context import SifContext, kids, q, text
+from adapters.sif_au.context import SifContext, kids, local, q, text
 from adapters.sif_au.person_parts import other_ids, parse_names
 from hub.canonical.records import ChildRecord, EntryRecord, Identifier
 from hub.canonical.vocab import Category, EntryKind, Sensitivity
@@ -59,7 +59,11 @@ def parse_student_personal(ctx: SifContext, obj: etree._Element, nusi_extension:
     languages: list[str] = []
     language_types: dict[str, str] = {}
     if demographics is not None:
-        for language in demographics.findall(f"{q('LanguageList')}/{q('Language')}"):
+        for i, language in enumerate(demographics.findall(f"{q('LanguageList')}/{q('Language')}"), start=1):
+            for part in kids(language):
+                if local(part) not in {"Code", "LanguageType"}:
+                    ctx.not_mapped(f"{path}/PersonInfo/Demographics/LanguageList/Language[{i}]/{local(part)}",
+                                   "language detail not mapped (kept in the raw archive)")
             code = text(language, "Code")
             if code:
                 languages.append(LANGUAGE_PREFIX + code)

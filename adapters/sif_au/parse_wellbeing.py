@@ -21,7 +21,7 @@ from adapters.sif_au.constants import (
     RESPONSE_CATEGORIES,
     privacy_sensitivity,
 )
-from adapters.sif_au.context import SifContext, q, text
+from adapters.sif_au.context import SifContext, kids, local, q, text
 from adapters.sif_au.parse_school import documents
 from hub.canonical.records import Code, EntryRecord, MeasureRecord
 from hub.canonical.time import OSLO, to_utc
@@ -220,6 +220,11 @@ def parse_person_link(ctx: SifContext, obj: etree._Element) -> None:
     _copy(obj, _LINK_FIELDS, payload)
     follow_ups = [d.text.strip() for d in obj.iterfind(
         f"{q('FollowUpActionList')}/{q('FollowUpAction')}/{q('FollowUpDetails')}") if d.text and d.text.strip()]
+    for i, action in enumerate(obj.iterfind(f"{q('FollowUpActionList')}/{q('FollowUpAction')}"), start=1):
+        for part in kids(action):
+            if local(part) != "FollowUpDetails":
+                ctx.not_mapped(f"{path}/FollowUpActionList/FollowUpAction[{i}]/{local(part)}",
+                               "follow-up detail not mapped (kept in the raw archive)")
     if follow_ups:
         payload["follow_up_details"] = follow_ups
     related = [f"WellbeingEvent/{payload['event_refid']}"]

@@ -1,11 +1,6 @@
 """Renders one child's case as a SIF AU 3.4.8 document that validates against SIF_AU_3.4.8_SIF_Message.xsd.
 
-The 3.4.8 XSD declares no heterogeneous wrapper (no SIF_Message / multi-object root): its only global elements
-are the objects and their homogeneous collections (StudentPersonals, PersonalisedPlans, …). So the document root
-is the first object (StudentPersonal when the child has a name) and the other objects travel as collections
-inside its SIF_ExtendedElements/SIF_ExtendedElement[@Name="urn:stafett:sif-au:related-objects"], whose lax
-wildcard content the XSD validates against the global declarations. Only entries that came from SIF objects
-(payload "sif_object") are rendered; entries of other formats have no SIF home and are left out.
+Root and wrapper choice: see render_batch (the 3.4.8 XSD has no multi-object root).
 """
 
 from __future__ import annotations
@@ -53,6 +48,9 @@ _FLAG_ORDER = ("ParentLegalGuardian", "PickupRights", "LivesWith", "AccessToReco
 _DOCUMENT_ORDER = (("Location", "location"), ("Sensitivity", "sensitivity"), ("URL", "url"),
                    ("DocumentType", "document_type"), ("DocumentReviewDate", "review_date"),
                    ("DocumentDescription", "description"))
+_NORWEGIAN_RELATIONS = {"mor": "01", "far": "01", "medmor": "01", "forelder": "01", "stemor": "02", "stefar": "02",
+                        "adoptivforelder": "03", "fosterforelder": "04", "fostermor": "04", "fosterfar": "04",
+                        "verge": "20", "besteforelder": "11", "søsken": "10"}
 _PARENTS = {ParentalResponsibility.felles, ParentalResponsibility.mor, ParentalResponsibility.far,
             ParentalResponsibility.medmor}
 
@@ -79,8 +77,8 @@ def refid_from(source_id: str, kind: str) -> str:
     if source_id.startswith(prefix):
         candidate = source_id[len(prefix):]
         try:
-            return str(uuid.UUID(candidate)).upper() if candidate.upper() == str(uuid.UUID(candidate)).upper() \
-                else candidate
+            uuid.UUID(candidate)
+            return candidate
         except ValueError:
             pass
     return str(uuid.uuid5(_NAMESPACE, f"{kind}|{source_id}")).upper()
@@ -209,8 +207,9 @@ class _Renderer:
                    StudentContactRelationshipRefId=refid_from(guardian.source_id, "StudentContactRelationship"))
         _el(obj, "StudentPersonalRefId", self.student)
         _el(obj, "StudentContactPersonalRefId", person)
-        code = guardian.extra.get("sif_relationship_code") or next(
-            (k for k, v in RELATIONSHIPS.items() if v == guardian.relation), "99")
+        code = guardian.extra.get("sif_relationship_code") or _NORWEGIAN_RELATIONS.get(
+            (guardian.relation or "").lower()) or next((k for k, v in RELATIONSHIPS.items() if v == guardian.relation),
+                                                       "99")
         _el(_el(obj, "Relationship"), "Code", code)
         households = guardian.extra.get("sif_households") or []
         if households:
@@ -440,4 +439,17 @@ _SCHOOL_OPTIONAL = {"WellbeingCharacteristic", "WellbeingPersonLink"}
 
 
 def render_batch(batch: ParsedBatch) -> bytes:
+    """One child's case as one SIF AU 3.4.8 XML document.
+
+    The 3.4.8 XSD declares no heterogeneous wrapper (no SIF_Message or other multi-object root): its only global
+    elements are the objects and their homogeneous collections (StudentPersonals, PersonalisedPlans, …; note the
+    XSD's own spelling StudentAttendanceSummarys). So the document root is the first object (StudentPersonal when
+    the child has a name, else the first other object) and every other object travels inside the root's
+    SIF_ExtendedElements/SIF_ExtendedElement[@Name="urn:stafett:sif-au:related-objects"] as a collection element.
+    SIF_ExtendedElement content is an xs:any with processContents="lax", so a validator checks the nested objects
+    against their global declarations: the whole document validates against the XSD. A plain SIF consumer sees a
+    valid StudentPersonal and may ignore the extension. NationalUniqueStudentIdentifier (newer than 3.4.8) is
+    written as SIF_ExtendedElement[@Name="NationalUniqueStudentIdentifier"]. Only entries that came from SIF
+    objects (payload "sif_object") are rendered; entries of other formats have no SIF home and are left out.
+    """
     return _Renderer(batch).run()
