@@ -58,17 +58,30 @@ def drop_postgres_database(name: str) -> None:
     admin.dispose()
 
 
+def _with_hub_keys(url: str) -> None:
+    """Generate the hub's RSA keys once per session (the per-test copies keep them)."""
+    from hub.db.engine import session_scope
+    from hub.keys.service import ensure_keys
+
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        ensure_keys(session)
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated once per session: a SQLite file to copy, or a PostgreSQL database to truncate."""
     if BACKEND == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.db"
         upgrade(f"sqlite:///{path}")
+        _with_hub_keys(f"sqlite:///{path}")
         yield str(path)
     else:
         name = f"stafett_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         url = create_postgres_database(name)
         upgrade(url)
+        _with_hub_keys(url)
         yield url
         drop_postgres_database(name)
 
@@ -80,7 +93,7 @@ def fresh_database_url(template: str, folder: Path) -> str:
         shutil.copyfile(template, target)
         return f"sqlite:///{target}"
     engine = create_engine(normalise_url(template))
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "hub_key")
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
@@ -107,9 +120,41 @@ def session(engine: Engine) -> Iterator[Session]:
     session.close()
 
 
+@pytest.fixture(scope="session")
+def oidc_key():
+    from tests.auth_helpers import client_key
+
+    return client_key("test-idporten")
+
+
+@pytest.fixture(scope="session")
+def oidc_jwks_file(oidc_key, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import json
+
+    from tests.auth_helpers import oidc_jwks
+
+    path = tmp_path_factory.mktemp("oidc") / "jwks.json"
+    path.write_text(json.dumps(oidc_jwks(oidc_key)))
+    return path
+
+
+def hub_settings(url: str, oidc_jwks_file: Path, **overrides) -> Settings:
+    from tests.auth_helpers import OIDC_AUDIENCE, OIDC_ISSUER
+
+    values = {
+        "database_url": url,
+        "municipality": "1106",
+        "oidc_issuer": OIDC_ISSUER,
+        "oidc_audience": OIDC_AUDIENCE,
+        "oidc_jwks_file": oidc_jwks_file,
+        **overrides,
+    }
+    return Settings(**values)
+
+
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=db_url, municipality="1106")
+def settings(db_url: str, oidc_jwks_file: Path) -> Settings:
+    return hub_settings(db_url, oidc_jwks_file)
 
 
 @pytest.fixture
@@ -130,7 +175,15 @@ def client(app):
 
 
 @pytest.fixture
-def make_hub(migrated_template: str, tmp_path: Path):
+def callers(client, engine, oidc_key):
+    """Authenticated callers of the hub under test: callers.system(...), callers.person(pid)."""
+    from tests.auth_helpers import Callers
+
+    return Callers(client, engine, oidc_key)
+
+
+@pytest.fixture
+def make_hub(migrated_template: str, tmp_path: Path, oidc_jwks_file: Path, oidc_key):
     """Factory for extra hubs in one test, each on its own fresh database: make_hub() -> TestClient."""
     from fastapi.testclient import TestClient
 
@@ -138,18 +191,21 @@ def make_hub(migrated_template: str, tmp_path: Path):
 
     made: list[tuple[object, object, str | None]] = []
 
-    def factory(**overrides) -> TestClient:
+    def factory(**overrides):
+        """A fresh hub: returns (TestClient, Callers) on its own database."""
+        from tests.auth_helpers import Callers
+
         if BACKEND == "sqlite":
             url, pg_name = fresh_database_url(migrated_template, tmp_path), None
         else:
             pg_name = f"stafett_extra_{os.getpid()}_{uuid.uuid4().hex[:8]}"
             url = create_postgres_database(pg_name)
             upgrade(url)
-        app = create_app(Settings(database_url=url, **overrides))
+        app = create_app(hub_settings(url, oidc_jwks_file, **overrides))
         client = TestClient(app)
         client.__enter__()
         made.append((client, app, pg_name))
-        return client
+        return client, Callers(client, app.state.engine, oidc_key)
 
     yield factory
     for client, app, pg_name in made:

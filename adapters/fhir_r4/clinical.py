@@ -63,8 +63,8 @@ def _text(resource: dict[str, Any], concept: dict[str, Any] | None) -> str | Non
     return concept_text(concept)
 
 
-def _authors(ctx: Context, item: Item) -> tuple[str | None, str | None]:
-    org_ref = name = None
+def _authors(ctx: Context, item: Item) -> tuple[str | None, str | None, str | None]:
+    org_ref = name = person_ref = None
     for key in _AUTHOR_KEYS:
         value = item.resource.get(key)
         refs = value if isinstance(value, list) else [value]
@@ -77,10 +77,10 @@ def _authors(ctx: Context, item: Item) -> tuple[str | None, str | None]:
             if target is not None and target.source_id in ctx.org_ids and org_ref is None:
                 org_ref = target.source_id
             elif target is not None and target.source_id in ctx.names_by_id and name is None:
-                name = ctx.names_by_id[target.source_id]
+                name, person_ref = ctx.names_by_id[target.source_id], target.source_id
             elif name is None and ref.get("display") and (target is None or target.type != "Organization"):
                 name = ref["display"]
-    return org_ref, name
+    return org_ref, name, person_ref
 
 
 def map_entry(ctx: Context, item: Item, child_ref: str) -> None:
@@ -93,8 +93,10 @@ def map_entry(ctx: Context, item: Item, child_ref: str) -> None:
         if occurred is not None:
             break
     default = Sensitivity.sensitive if item.type == "Condition" else Sensitivity.normal
-    org_ref, name = _authors(ctx, item)
+    org_ref, name, person_ref = _authors(ctx, item)
     payload: dict[str, Any] = {"resourceType": item.type, "fhir": ctx.stored_json(item)}
+    if person_ref:
+        payload["author_practitioner"] = person_ref  # the export re-creates this Practitioner with the name
     if res.get("status"):
         payload["status"] = res["status"]
     value = _value(res)

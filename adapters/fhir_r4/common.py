@@ -62,7 +62,8 @@ def identifiers_of(values: list[dict[str, Any]] | None, *, path: str, not_mapped
 
 def names_of(values: list[dict[str, Any]] | None) -> list[HumanName]:
     return [
-        HumanName(given=list(n.get("given") or []), family=n.get("family"), text=n.get("text"), use=n.get("use"))
+        HumanName(given=[g for g in n.get("given") or [] if g is not None], family=n.get("family"),
+                  text=n.get("text"), use=n.get("use"))
         for n in values or []
     ]
 
@@ -94,7 +95,7 @@ def address_of(address: dict[str, Any] | None) -> PostalAddress | None:
     if not address:
         return None
     return PostalAddress(
-        lines=list(address.get("line") or []),
+        lines=[line for line in address.get("line") or [] if line is not None],
         postal_code=address.get("postalCode"),
         city=address.get("city"),
         kommunenummer=_municipality(address),

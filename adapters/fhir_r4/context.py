@@ -12,10 +12,12 @@ from adapters.fhir_r4.reader import Item
 from adapters.fhir_r4.refs import References, iter_references, normalized_copy
 from hub.canonical import ChildRecord, Identifier, NotMapped, ParsedBatch, ReportWarning
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
+from hub.core.errors import PayloadRejected
 
 
 class Context:
-    def __init__(self, batch: ParsedBatch, items: list[Item]):
+    def __init__(self, batch: ParsedBatch, items: list[Item], *, bundle_type: str | None = None):
+        self.bundle_type = bundle_type
         self.batch = batch
         self.items = items
         self.refs = References(items)
@@ -37,28 +39,29 @@ class Context:
                 continue
             found: dict[int, Item] = {}
             for path, ref in iter_references(item.resource, item.path):
-                target = self.refs.resolve(ref["reference"], origin=item, where=path)
+                target = self.refs.resolve(ref["reference"], origin=item, where=path, expected_type=ref.get("type"))
                 if target is not None:
                     found[id(ref)] = target
+                elif self.bundle_type == "document" and not ref["reference"].startswith("#") and "?" not in ref["reference"]:
+                    # A document is self-contained: what it references must travel inside it.
+                    raise PayloadRejected(f"{path}: reference {ref['reference']!r} is not in the document Bundle")
             self.targets[id(item)] = found
             if item.type == "EpisodeOfCare":
-                for ref in item.resource.get("careTeam") or []:
+                for ref in item.resource.get("team") or []:
                     team = found.get(id(ref))
                     if team is not None and team.type == "CareTeam":
                         self.episode_teams.add(team.source_id)
+        for path, reference in self.refs.ambiguous:
+            self.warn("ambiguous-reference", f"reference {reference!r} matches several Bundle entries; left unresolved", path)
 
     def target(self, item: Item, ref: dict[str, Any] | None) -> Item | None:
         if not ref:
             return None
         return self.targets.get(id(item), {}).get(id(ref))
 
-    def target_id(self, item: Item, ref: dict[str, Any] | None, *, kinds: set[str] | None = None) -> str | None:
+    def target_id(self, item: Item, ref: dict[str, Any] | None) -> str | None:
         target = self.target(item, ref)
-        if target is None:
-            return None
-        if kinds is not None and target.source_id not in kinds:
-            return None
-        return target.source_id
+        return target.source_id if target is not None else None
 
     def stored_json(self, item: Item, *, drop: tuple[str, ...] = ("id",)) -> dict[str, Any]:
         """The resource without its id, resolvable references rewritten to the target's source id."""

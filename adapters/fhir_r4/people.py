@@ -21,6 +21,9 @@ from adapters.fhir_r4.common import (
 from adapters.fhir_r4.context import Context
 from adapters.fhir_r4.reader import Item
 from hub.canonical import ChildRecord, GuardianRecord, OrganizationRecord, ParentalResponsibility, Sector
+from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM
+from hub.core.errors import PayloadRejected
+from hub.identity.numbers import national_id_problem, orgnr_problem
 
 _PATIENT_KEYS = {"identifier", "name", "birthDate", "gender", "communication", "address", "deceasedBoolean",
                  "deceasedDateTime", "contact"}
@@ -36,15 +39,40 @@ def _reported(ctx: Context, item: Item, pairs: list[tuple[str, str]]) -> None:
         ctx.not_mapped(path, reason)
 
 
+def _check_numbers(ctx: Context, item: Item, identifiers: list) -> None:
+    """Business rule: national ids and org numbers must pass their mod-11 checks (kept, but warned)."""
+    for ident in identifiers:
+        problem = None
+        if ident.system in NATIONAL_ID_SYSTEMS:
+            problem = national_id_problem(ident.value)
+        elif ident.system == ORGNR_SYSTEM:
+            problem = orgnr_problem(ident.value)
+        if problem:
+            code = "orgnr-invalid" if ident.system == ORGNR_SYSTEM else "national-id-invalid"
+            ctx.warn(code, f"identifier {ident.system} is not valid: {problem}", f"{item.source_id}.identifier")
+
+
+def _report_name_extensions(ctx: Context, item: Item) -> None:
+    """Name extensions (HL7 Norway middle name, own-name parts, …) have no canonical field: say so."""
+    for index, name in enumerate(item.resource.get("name") or []):
+        if any(key == "extension" or key.startswith("_") for key in name):
+            ctx.not_mapped(f"{item.source_id}.name[{index}]", "name extensions have no canonical field")
+
+
 def _meta_extra(resource: dict[str, Any]) -> dict[str, Any]:
     meta = resource.get("meta") or {}
     kept = {k: meta[k] for k in ("versionId", "lastUpdated") if k in meta}
     return {"meta": kept} if kept else {}
 
 
+_GENDERS = {"male", "female", "other", "unknown"}  # required binding: administrative-gender
+
+
 def map_patient(ctx: Context, item: Item) -> None:
     res, problems = item.resource, []
     path = item.source_id
+    if res.get("gender") is not None and res["gender"] not in _GENDERS:
+        raise PayloadRejected(f"{path}.gender {res['gender']!r} is not an administrative-gender code")
     languages = []
     preferred = None
     for comm in res.get("communication") or []:
@@ -73,12 +101,14 @@ def map_patient(ctx: Context, item: Item) -> None:
         extra=extra,
     )
     ctx.batch.children.append(child)
+    _check_numbers(ctx, item, child.identifiers)
     ctx.mapped_ids.add(item.source_id)
     for ident in child.identifiers:
         ctx.children_by_identifier[ident.key()] = item.source_id
     for index, contact in enumerate(res.get("contact") or []):
         _map_contact(ctx, item, index, contact)
     _reported(ctx, item, problems)
+    _report_name_extensions(ctx, item)
     ctx.unhandled_keys(item, _PATIENT_KEYS)
 
 
@@ -146,7 +176,9 @@ def map_related_person(ctx: Context, item: Item, child_ref: str) -> None:
     )
     ctx.guardian_ids.add(item.source_id)
     ctx.mapped_ids.add(item.source_id)
+    _check_numbers(ctx, item, ctx.batch.guardians[-1].identifiers)
     _reported(ctx, item, problems)
+    _report_name_extensions(ctx, item)
     ctx.unhandled_keys(item, _RELATED_KEYS)
 
 
@@ -168,6 +200,7 @@ def map_organization(ctx: Context, item: Item) -> None:
         )
     )
     ctx.org_ids.add(item.source_id)
+    _check_numbers(ctx, item, ctx.batch.organizations[-1].identifiers)
     ctx.mapped_ids.add(item.source_id)
     _reported(ctx, item, problems)
     ctx.unhandled_keys(item, _ORG_KEYS)

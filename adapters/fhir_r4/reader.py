@@ -15,13 +15,15 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from adapters.fhir_r4.checks import check_payload
 from adapters.fhir_r4.xml_reader import xml_to_json
-from hub.core.errors import PayloadRejected
+from hub.core.errors import PayloadRejected, UnsupportedMediaType
 from hub.core.safe_json import load_json
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 HASH_NAMESPACE = uuid.UUID("6f0b3b6e-6d8a-4a53-9d3c-2d1f0f7d5a11")
 _XML_TYPES = ("application/fhir+xml", "application/xml", "text/xml")
+_JSON_TYPES = ("application/fhir+json", "application/json", "text/json")
 
 
 @dataclass
@@ -56,6 +58,8 @@ def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
     if not isinstance(payload, (bytes, bytearray)):
         raise PayloadRejected("FHIR payload must be bytes")
     base_type = (media_type or "").split(";")[0].strip().lower()
+    if base_type and base_type not in _XML_TYPES + _JSON_TYPES:
+        raise UnsupportedMediaType(f"media type {base_type!r} is not FHIR JSON or XML")
     is_xml = base_type in _XML_TYPES or (not base_type and payload.lstrip()[:1] == b"<")
     data = xml_to_json(bytes(payload)) if is_xml else load_json(bytes(payload))
     if not isinstance(data, dict):
@@ -123,7 +127,9 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
             seen_urls[key] = seen_urls.setdefault(full_url, index)
         method = (entry.get("request") or {}).get("method")
         if resource is None:
-            items.append(Item({"resourceType": "(none)"}, full_url, f"Bundle.entry[{index}]", index, method))
+            request = entry.get("request") or {}
+            label = f"Bundle.entry[{index}]" + (f" {method} {request.get('url')}" if method else "")
+            items.append(Item({"resourceType": "(none)"}, full_url, label, index, method))
             continue
         source_id = source_id_for(resource, full_url)
         if source_id in seen_ids:
@@ -131,7 +137,7 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
             # tells them apart; the very same resource twice is refused.
             if history or version:
                 source_id = f"{source_id}/_history/{version or index}"
-            elif full_url and full_url not in seen_ids:
+            elif full_url and full_url.startswith(("http://", "https://")) and full_url not in seen_ids:
                 source_id = full_url
             if source_id in seen_ids:
                 raise PayloadRejected(
@@ -145,6 +151,7 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
 def read(payload: bytes, *, media_type: str | None = None) -> Payload:
     data = decode(payload, media_type=media_type)
     validate(data)
+    check_payload(data)
     if data["resourceType"] == "Bundle":
         return Payload(data, _bundle_items(data), data.get("type"))
     return Payload(data, [Item(data, None, source_id_for(data, None), None)], None)

@@ -30,17 +30,32 @@ class References:
     def __init__(self, items: list[Item]):
         self.by_url: dict[str, Item] = {}
         self.by_type_id: dict[str, list[Item]] = {}
+        self.versioned: set[str] = set()  # fullUrls that occur more than once (different meta.versionId)
+        self.ambiguous: list[tuple[str, str]] = []  # (path, reference) matched by several entries: left unresolved
         for item in items:
             if item.full_url:
+                if item.full_url in self.by_url:
+                    self.versioned.add(item.full_url)
                 self.by_url[item.full_url] = item
             rid = item.resource.get("id")
             if rid:
                 self.by_type_id.setdefault(f"{item.type}/{rid}", []).append(item)
 
-    def resolve(self, reference: str, *, origin: Item, where: str) -> Item | None:
-        """The item a literal reference points at, None when it points outside the payload."""
+    def resolve(self, reference: str, *, origin: Item, where: str, expected_type: str | None = None) -> Item | None:
+        """The item a literal reference points at (None when it points outside the payload), type-checked."""
+        target = self._find(reference, origin=origin, where=where)
+        if target is not None:
+            match = _RELATIVE.match(reference) or _ABSOLUTE.match(reference)
+            named = match.group("type") if match else expected_type
+            if named and named != target.type:
+                raise PayloadRejected(f"{where}: reference {reference!r} names a {named} but resolves to a {target.type}")
+        return target
+
+    def _find(self, reference: str, *, origin: Item, where: str) -> Item | None:
         if not reference or reference.startswith("#"):
             return None
+        if reference in self.versioned:
+            raise PayloadRejected(f"{where}: reference {reference!r} matches several versions in the Bundle")
         hit = self.by_url.get(reference)
         if hit is not None:
             return hit
@@ -57,10 +72,19 @@ class References:
         key = f"{relative.group('type')}/{relative.group('id')}"
         base = _base_of(origin.full_url)
         if base is not None and base + key in self.by_url:
+            if base + key in self.versioned and "/_history/" not in reference:
+                raise PayloadRejected(f"{where}: reference {reference!r} matches several versions in the Bundle")
             return self.by_url[base + key]
         candidates = self.by_type_id.get(key, [])
+        namesake = self.by_url.get(f"urn:uuid:{relative.group('id')}")
+        if not candidates and namesake is not None and namesake.type != relative.group("type"):
+            raise PayloadRejected(
+                f"{where}: reference {reference!r} names a {relative.group('type')} but the entry "
+                f"urn:uuid:{relative.group('id')} is a {namesake.type}"
+            )
         if len(candidates) > 1:
-            raise PayloadRejected(f"{where}: reference {reference!r} matches {len(candidates)} entries in the Bundle")
+            self.ambiguous.append((where, reference))
+            return None
         return candidates[0] if candidates else None
 
 

@@ -11,9 +11,8 @@ import re
 import uuid
 from typing import Any
 
-from adapters.fhir_r4.common import address_to_fhir, names_to_fhir
-from adapters.fhir_r4.consent import BTI_LEVEL_EXT, CATEGORY_SYSTEM, MUNICIPALITY_EXT, REVOKED_EXT, SECTOR_SYSTEM
-from adapters.fhir_r4.plans import EVALUATION_EXT
+from adapters.fhir_r4.case import BTI_LEVEL_EXT, MUNICIPALITY_EXT
+from adapters.fhir_r4.consent import CATEGORY_SYSTEM, REVOKED_EXT, SECTOR_SYSTEM
 from adapters.fhir_r4.reader import HASH_NAMESPACE
 from adapters.fhir_r4.render_records import (
     care_plan_resource,
@@ -39,13 +38,13 @@ class Ids:
     def assign(self, resource_type: str, source_id: str) -> tuple[str | None, str]:
         match = re.fullmatch(rf"{resource_type}/([A-Za-z0-9\-.]{{1,64}})", source_id)
         if match:
-            fid, full_url, ref = match.group(1), f"urn:uuid:{uuid.uuid5(HASH_NAMESPACE, source_id)}", source_id
+            fid, full_url = match.group(1), f"urn:uuid:{uuid.uuid5(HASH_NAMESPACE, source_id)}"
         elif source_id.startswith(("urn:uuid:", "urn:oid:")):
-            fid, full_url, ref = None, source_id, source_id
+            fid, full_url = None, source_id
         else:
             fid = str(uuid.uuid5(HASH_NAMESPACE, source_id))
-            full_url, ref = f"urn:uuid:{fid}", f"{resource_type}/{fid}"
-        self.refs[source_id] = ref
+            full_url = f"urn:uuid:{fid}"
+        self.refs[source_id] = full_url  # references inside the export point at fullUrls (Bundle rules)
         return fid, full_url
 
     def ref(self, source_id: str | None) -> dict[str, str] | None:
@@ -110,6 +109,9 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
         fhir = entry.payload.get("fhir")
         rtype = fhir.get("resourceType") if isinstance(fhir, dict) else None
         planned.append((rtype or "Communication", entry.source_id, entry))
+    authors = {e.payload["author_practitioner"]: e.author_name for e in batch.entries
+               if e.author_name and isinstance(e.payload.get("author_practitioner"), str)}
+    planned += [("Practitioner", sid, name) for sid, name in sorted(authors.items())]
     planned += [("Consent", c.source_id, c) for c in batch.consents]
     for fact in batch.case_facts:
         planned.append(("EpisodeOfCare", fact.source_id, fact))
@@ -130,6 +132,8 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
             resource = organization_resource(record)
         elif rtype == "RelatedPerson":
             resource = related_person_resource(record, patient_ref)
+        elif rtype == "Practitioner":
+            resource = {"resourceType": "Practitioner", "name": [{"text": record}]}
         elif rtype == "Goal":
             resource = goal_resource(record, patient_ref)
         elif rtype == "CarePlan":
@@ -214,7 +218,7 @@ def _episode(fact: Any, patient_ref: dict[str, str], ids: Ids, assigned: dict) -
     members = [p for p in fact.participants if ids.ref(p.org_ref)]
     if members:
         team_fid, team_url = assigned[f"{fact.source_id}#team"]
-        episode["careTeam"] = [ids.ref(f"{fact.source_id}#team")]
+        episode["team"] = [ids.ref(f"{fact.source_id}#team")]
         team = {
             "resourceType": "CareTeam",
             "status": "active" if fact.status in (None, CaseStatus.open) else "inactive",
@@ -244,5 +248,3 @@ def _provenance(record: Any, ids: Ids) -> dict[str, Any]:
     key = f"{record.source_id}#provenance"
     return _entry(f"urn:uuid:{uuid.uuid5(HASH_NAMESPACE, key)}", resource, str(uuid.uuid5(HASH_NAMESPACE, key)))
 
-
-__all__ = ["render_bundle", "EVALUATION_EXT", "address_to_fhir", "names_to_fhir"]

@@ -87,6 +87,8 @@ def _local(tag: Any) -> tuple[str | None, str]:
 
 
 def _primitive(raw: str, kind: str, where: str) -> Any:
+    if raw == "":
+        raise PayloadRejected(f"{where}: empty value attribute (rule ele-1)")
     if kind == "bool":
         if raw not in ("true", "false"):
             raise PayloadRejected(f"{where}: boolean value {raw!r} is not 'true' or 'false'")
@@ -157,6 +159,8 @@ def _complex(element: etree._Element, model: type, where: str) -> dict[str, Any]
             raw = child.get("value")
             value = None if raw is None else _primitive(raw, field.kind, path)
             ext = _primitive_extension(child, path)
+            if value is None and not (ext or {}).get("extension"):
+                raise PayloadRejected(f"{path}: element has neither a value nor extensions (rule ele-1)")
             if field.is_list:
                 values, exts = primitive_lists.setdefault(name, ([], []))
                 values.append(value)
@@ -185,6 +189,9 @@ def _primitive_extension(element: etree._Element, where: str) -> dict[str, Any] 
     from fhir.resources.R4B.extension import Extension
 
     ext: dict[str, Any] = {}
+    for attr in element.attrib:
+        if attr not in ("value", "id"):
+            raise PayloadRejected(f"{where}: unexpected attribute {attr!r} on a primitive element")
     if element.get("id") is not None:
         ext["id"] = element.get("id")
     for child in element:

@@ -1,35 +1,66 @@
-"""The FastAPI application factory: one app per database URL, every domain router, problem rendering, /healthz.
-
-`create_app()` reads settings; tests pass a URL to run several hubs side by side.
+"""The FastAPI application factory: one app per database URL, every domain router, problem rendering, /healthz,
+and the hub's keys made sure of at start-up.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import text
 
 from hub.api import problems
+from hub.audit.endpoints import router as audit_router
+from hub.auth.endpoints import router as auth_router
 from hub.cases.endpoints import router as cases_router
 from hub.children.endpoints import router as children_router
+from hub.consent.endpoints import router as consent_router
+from hub.core.logging import install_access_log
+from hub.export.endpoints import router as export_router
 from hub.core.settings import Settings, get_settings
-from hub.db.engine import make_engine, session_factory
+from hub.db.engine import make_engine, session_factory, session_scope
 from hub.identity.endpoints import router as identity_router
 from hub.ingest.endpoints import router as ingest_router
+from hub.keys.service import ensure_keys
+from hub.me.endpoints import router as me_router
 from hub.organizations.endpoints import router as organizations_router
+
+ROUTERS = (
+    auth_router,
+    organizations_router,
+    children_router,
+    cases_router,
+    export_router,
+    consent_router,
+    ingest_router,
+    identity_router,
+    me_router,
+    audit_router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        with session_scope(engine) as session:
+            ensure_keys(session)
+        yield
+
     app = FastAPI(
         title="Stafett hub",
         version="0.1.0",
         description="One shared child case (the BTI relay log) fed by every service's own system.",
+        lifespan=lifespan,
     )
-    engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
     problems.install(app)
+    install_access_log(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -37,6 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    for router in (organizations_router, children_router, cases_router, ingest_router, identity_router):
+    for router in ROUTERS:
         app.include_router(router)
     return app

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from hub.core.errors import AccessDenied
 from hub.db.engine import begin_writing
 
 
@@ -21,6 +22,9 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except AccessDenied:
+        session.commit()  # keep the audit record of the refusal; refusals happen before any change
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -44,12 +44,14 @@ def render(
     fhir_code: str = "invalid",
     location: str | None = None,
     extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     if _is_fhir(request):
         return JSONResponse(
             operation_outcome(status, fhir_code, detail, location),
             status_code=status,
             media_type="application/fhir+json",
+            headers=headers,
         )
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
@@ -62,7 +64,7 @@ def render(
         body["location"] = location
     if extra:
         body.update(extra)
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -87,6 +89,7 @@ def install(app: FastAPI) -> None:
             fhir_code=exc.fhir_code,
             location=exc.location,
             extra=exc.extra,
+            headers=exc.headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

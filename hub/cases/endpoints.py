@@ -1,16 +1,21 @@
-"""Routes for cases: create, read with timeline, list, level, close, entries (append, correct, history),
-goals, measures, evaluations and the coordinator handover (propose, accept, decline).
+"""Routes for cases (systems with case.read / case.write): create, read with the visible timeline, list, level,
+close, participants, entries (append, correct, history), goals, measures, evaluations and the coordinator baton.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
+from hub.access import guard
 from hub.api.deps import DbSession
-from hub.canonical.vocab import CaseStatus
-from hub.cases import service
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
+from hub.canonical.vocab import AuthorKind, CaseStatus
+from hub.cases import repository, service
 from hub.cases.schemas import (
     CaseClose,
     CaseCreate,
@@ -33,127 +38,191 @@ from hub.cases.schemas import (
     ParticipantIn,
     ParticipantRead,
 )
+from hub.core.errors import Forbidden
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
+Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
+Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
-def _read(session: DbSession, case_id: uuid.UUID) -> CaseRead:
-    case = service.get_case(session, case_id=case_id)
-    return CaseRead.model_validate(service.describe_case(session, case=case))
+
+def _open(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str):
+    return guard.case_for_org(
+        session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action
+    )
+
+
+def _read(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str = "case.read") -> CaseRead:
+    case, visibility = _open(session, request, principal, case_id, action)
+    view = CaseRead.model_validate(service.describe_case(session, case=case, visibility=visibility))
+    audit.record(
+        session, principal=principal, action=action, reason=visibility.reason, child_id=case.child_id,
+        case_id=case.id, entry_ids=[e.id for e in view.entries], purpose="care",
+    )
+    return view
+
+
+def _author(principal: Principal, organization_id: uuid.UUID | None) -> None:
+    if organization_id is not None and organization_id != principal.organization.id:
+        raise Forbidden("an organisation writes only in its own name (author_organization_id must be yours)")
 
 
 @router.post("", status_code=201, response_model=CaseRead)
-def create_case(body: CaseCreate, session: DbSession) -> CaseRead:
+def create_case(body: CaseCreate, request: Request, session: DbSession, principal: Writer) -> CaseRead:
+    guard.require_organization(principal)
+    if not any(p.organization_id == principal.organization.id for p in body.participants):
+        body.participants.append(ParticipantIn(organization_id=principal.organization.id, role=principal.organization.sector.value))
     case = service.create_case(session, data=body)
-    return CaseRead.model_validate(service.describe_case(session, case=case))
+    audit.record(session, principal=principal, action="case.create", child_id=case.child_id, case_id=case.id)
+    return _read(session, request, principal, case.id, "case.create")
 
 
 @router.get("", response_model=list[CaseSummary])
 def list_cases(
     session: DbSession,
+    principal: Reader,
     child_id: uuid.UUID | None = None,
     municipality: str | None = None,
     status: CaseStatus | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0),
 ) -> list[CaseSummary]:
-    cases = service.list_cases(
-        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset
+    guard.require_organization(principal)
+    cases = repository.search(
+        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset,
+        participant=principal.organization.id,
     )
+    audit.record(session, principal=principal, action="case.list", reason=f"{len(cases)} cases as participant", child_id=child_id)
     return [CaseSummary.model_validate(c) for c in cases]
 
 
 @router.get("/{case_id}", response_model=CaseRead)
-def read_case(case_id: uuid.UUID, session: DbSession) -> CaseRead:
-    return _read(session, case_id)
+def read_case(case_id: uuid.UUID, request: Request, session: DbSession, principal: Reader) -> CaseRead:
+    return _read(session, request, principal, case_id)
 
 
 @router.post("/{case_id}/level", response_model=CaseRead)
-def change_level(case_id: uuid.UUID, body: LevelChange, session: DbSession) -> CaseRead:
-    service.change_level(session, case=service.get_case(session, case_id=case_id), data=body)
-    return _read(session, case_id)
+def change_level(case_id: uuid.UUID, body: LevelChange, request: Request, session: DbSession, principal: Writer) -> CaseRead:
+    case, _ = _open(session, request, principal, case_id, "case.level")
+    service.change_level(session, case=case, data=body)
+    return _read(session, request, principal, case_id, "case.level")
 
 
 @router.post("/{case_id}/close", response_model=CaseRead)
-def close_case(case_id: uuid.UUID, body: CaseClose, session: DbSession) -> CaseRead:
-    service.close_case(session, case=service.get_case(session, case_id=case_id), data=body)
-    return _read(session, case_id)
+def close_case(case_id: uuid.UUID, body: CaseClose, request: Request, session: DbSession, principal: Writer) -> CaseRead:
+    case, _ = _open(session, request, principal, case_id, "case.close")
+    service.close_case(session, case=case, data=body)
+    return _read(session, request, principal, case_id, "case.close")
 
 
 @router.post("/{case_id}/participants", status_code=201, response_model=ParticipantRead)
-def add_participant(case_id: uuid.UUID, body: ParticipantIn, session: DbSession) -> ParticipantRead:
-    case = service.get_case(session, case_id=case_id)
+def add_participant(case_id: uuid.UUID, body: ParticipantIn, request: Request, session: DbSession, principal: Writer) -> ParticipantRead:
+    case, _ = _open(session, request, principal, case_id, "case.participant")
     service.require_open(case)
     participant = service.add_participant(session, case=case, organization_id=body.organization_id, role=body.role)
+    audit.record(session, principal=principal, action="case.participant", child_id=case.child_id, case_id=case.id)
     return ParticipantRead.model_validate(participant)
 
 
 @router.post("/{case_id}/entries", status_code=201, response_model=EntryRead)
-def append_entry(case_id: uuid.UUID, body: EntryCreate, session: DbSession) -> EntryRead:
-    case = service.get_case(session, case_id=case_id)
-    return EntryRead.model_validate(service.append_entry(session, case=case, data=body))
+def append_entry(case_id: uuid.UUID, body: EntryCreate, request: Request, session: DbSession, principal: Writer) -> EntryRead:
+    case, _ = _open(session, request, principal, case_id, "entry.append")
+    _author(principal, body.author_organization_id)
+    body = body.model_copy(update={"author_kind": AuthorKind.organization, "author_organization_id": principal.organization.id})
+    entry = service.append_entry(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
+    audit.record(session, principal=principal, action="entry.append", child_id=case.child_id, case_id=case.id, entry_ids=[entry.id])
+    return EntryRead.model_validate(entry)
 
 
 @router.post("/{case_id}/entries/{entry_id}/corrections", status_code=201, response_model=EntryRead)
-def correct_entry(case_id: uuid.UUID, entry_id: uuid.UUID, body: EntryCorrection, session: DbSession) -> EntryRead:
-    case = service.get_case(session, case_id=case_id)
+def correct_entry(
+    case_id: uuid.UUID, entry_id: uuid.UUID, body: EntryCorrection, request: Request, session: DbSession, principal: Writer
+) -> EntryRead:
+    case, _ = _open(session, request, principal, case_id, "entry.correct")
     entry = service.get_entry(session, case=case, entry_id=entry_id)
-    return EntryRead.model_validate(service.correct_entry(session, case=case, entry=entry, data=body))
+    if entry.author_organization_id != principal.organization.id:
+        raise Forbidden("only the organisation that wrote an entry may correct it")
+    corrected = service.correct_entry(session, case=case, entry=entry, data=body)
+    audit.record(session, principal=principal, action="entry.correct", child_id=case.child_id, case_id=case.id, entry_ids=[corrected.id])
+    return EntryRead.model_validate(corrected)
 
 
 @router.get("/{case_id}/entries/{entry_id}/history", response_model=list[EntryRead])
-def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, session: DbSession) -> list[EntryRead]:
-    case = service.get_case(session, case_id=case_id)
+def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, request: Request, session: DbSession, principal: Reader) -> list[EntryRead]:
+    case, visibility = _open(session, request, principal, case_id, "entry.history")
     entry = service.get_entry(session, case=case, entry_id=entry_id)
-    return [EntryRead.model_validate(e) for e in service.entry_history(session, entry=entry)]
+    versions = [e for e in service.entry_history(session, entry=entry) if visibility.sees_entry(e)]
+    if not versions:
+        from hub.core.errors import NotFound
+
+        raise NotFound(f"entry {entry_id} not found on case {case_id}")
+    audit.record(session, principal=principal, action="entry.history", child_id=case.child_id, case_id=case.id, entry_ids=[e.id for e in versions])
+    return [EntryRead.model_validate(e) for e in versions]
 
 
 @router.post("/{case_id}/goals", status_code=201, response_model=GoalRead)
-def add_goal(case_id: uuid.UUID, body: GoalCreate, session: DbSession) -> GoalRead:
-    case = service.get_case(session, case_id=case_id)
-    return GoalRead.model_validate(service.add_goal(session, case=case, data=body))
+def add_goal(case_id: uuid.UUID, body: GoalCreate, request: Request, session: DbSession, principal: Writer) -> GoalRead:
+    case, _ = _open(session, request, principal, case_id, "goal.add")
+    goal = service.add_goal(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
+    audit.record(session, principal=principal, action="goal.add", child_id=case.child_id, case_id=case.id)
+    return GoalRead.model_validate(goal)
 
 
 @router.post("/{case_id}/measures", status_code=201, response_model=MeasureRead)
-def add_measure(case_id: uuid.UUID, body: MeasureCreate, session: DbSession) -> MeasureRead:
-    case = service.get_case(session, case_id=case_id)
-    return MeasureRead.model_validate(service.add_measure(session, case=case, data=body))
+def add_measure(case_id: uuid.UUID, body: MeasureCreate, request: Request, session: DbSession, principal: Writer) -> MeasureRead:
+    case, _ = _open(session, request, principal, case_id, "measure.add")
+    measure = service.add_measure(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
+    audit.record(session, principal=principal, action="measure.add", child_id=case.child_id, case_id=case.id)
+    return MeasureRead.model_validate(measure)
 
 
 @router.post("/{case_id}/measures/{measure_id}/status", response_model=MeasureRead)
 def set_measure_status(
-    case_id: uuid.UUID, measure_id: uuid.UUID, body: MeasureStatusChange, session: DbSession
+    case_id: uuid.UUID, measure_id: uuid.UUID, body: MeasureStatusChange, request: Request, session: DbSession, principal: Writer
 ) -> MeasureRead:
-    case = service.get_case(session, case_id=case_id)
-    measure = service.get_measure(session, case=case, measure_id=measure_id)
-    return MeasureRead.model_validate(service.set_measure_status(session, case=case, measure=measure, status=body.status))
+    case, visibility = _open(session, request, principal, case_id, "measure.status")
+    measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
+    measure = service.set_measure_status(session, case=case, measure=measure, status=body.status)
+    audit.record(session, principal=principal, action="measure.status", child_id=case.child_id, case_id=case.id)
+    return MeasureRead.model_validate(measure)
 
 
 @router.post("/{case_id}/measures/{measure_id}/evaluations", status_code=201, response_model=EvaluationRead)
 def add_evaluation(
-    case_id: uuid.UUID, measure_id: uuid.UUID, body: EvaluationCreate, session: DbSession
+    case_id: uuid.UUID, measure_id: uuid.UUID, body: EvaluationCreate, request: Request, session: DbSession, principal: Writer
 ) -> EvaluationRead:
-    case = service.get_case(session, case_id=case_id)
-    measure = service.get_measure(session, case=case, measure_id=measure_id)
-    return EvaluationRead.model_validate(service.add_evaluation(session, case=case, measure=measure, data=body))
+    case, visibility = _open(session, request, principal, case_id, "evaluation.add")
+    _author(principal, body.author_organization_id)
+    measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
+    body = body.model_copy(update={"author_organization_id": principal.organization.id})
+    evaluation = service.add_evaluation(session, case=case, measure=measure, data=body)
+    audit.record(session, principal=principal, action="evaluation.add", child_id=case.child_id, case_id=case.id)
+    return EvaluationRead.model_validate(evaluation)
 
 
 @router.post("/{case_id}/coordinator/proposals", status_code=201, response_model=CoordinatorRead)
-def propose_coordinator(case_id: uuid.UUID, body: CoordinatorIn, session: DbSession) -> CoordinatorRead:
-    case = service.get_case(session, case_id=case_id)
-    return CoordinatorRead.model_validate(service.propose_coordinator(session, case=case, data=body))
+def propose_coordinator(case_id: uuid.UUID, body: CoordinatorIn, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
+    case, _ = _open(session, request, principal, case_id, "coordinator.propose")
+    assignment = service.propose_coordinator(session, case=case, data=body)
+    audit.record(session, principal=principal, action="coordinator.propose", child_id=case.child_id, case_id=case.id)
+    return CoordinatorRead.model_validate(assignment)
 
 
 @router.post("/{case_id}/coordinator/proposals/{assignment_id}/accept", response_model=CoordinatorRead)
-def accept_coordinator(case_id: uuid.UUID, assignment_id: uuid.UUID, session: DbSession) -> CoordinatorRead:
-    case = service.get_case(session, case_id=case_id)
-    return CoordinatorRead.model_validate(service.accept_coordinator(session, case=case, assignment_id=assignment_id))
+def accept_coordinator(case_id: uuid.UUID, assignment_id: uuid.UUID, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
+    case, _ = _open(session, request, principal, case_id, "coordinator.accept")
+    assignment = service.accept_coordinator(session, case=case, assignment_id=assignment_id, organization_id=principal.organization.id)
+    audit.record(session, principal=principal, action="coordinator.accept", child_id=case.child_id, case_id=case.id)
+    return CoordinatorRead.model_validate(assignment)
 
 
 @router.post("/{case_id}/coordinator/proposals/{assignment_id}/decline", response_model=CoordinatorRead)
 def decline_coordinator(
-    case_id: uuid.UUID, assignment_id: uuid.UUID, body: CoordinatorDecision, session: DbSession
+    case_id: uuid.UUID, assignment_id: uuid.UUID, body: CoordinatorDecision, request: Request, session: DbSession, principal: Writer
 ) -> CoordinatorRead:
-    case = service.get_case(session, case_id=case_id)
-    assignment = service.decline_coordinator(session, case=case, assignment_id=assignment_id, reason=body.reason)
+    case, _ = _open(session, request, principal, case_id, "coordinator.decline")
+    assignment = service.decline_coordinator(
+        session, case=case, assignment_id=assignment_id, reason=body.reason, organization_id=principal.organization.id
+    )
+    audit.record(session, principal=principal, action="coordinator.decline", child_id=case.child_id, case_id=case.id)
     return CoordinatorRead.model_validate(assignment)

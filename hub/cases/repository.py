@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.canonical.vocab import CaseStatus
-from hub.cases.models import Case, Entry, Goal, Measure
+from hub.cases.models import Case, Entry, Goal, Measure, Participant
 
 
 def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Case | None:
@@ -37,8 +37,11 @@ def search(
     status: CaseStatus | None = None,
     limit: int = 100,
     offset: int = 0,
+    participant: uuid.UUID | None = None,
 ) -> list[Case]:
     query = select(Case).order_by(Case.opened_at.desc(), Case.id).limit(limit).offset(offset)
+    if participant:
+        query = query.where(Case.id.in_(select(Participant.case_id).where(Participant.organization_id == participant)))
     if child_id:
         query = query.where(Case.child_id == child_id)
     if municipality:

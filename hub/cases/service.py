@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from hub.access.policy import Visibility
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
@@ -24,12 +25,17 @@ from hub.cases.schemas import (
     MeasureCreate,
 )
 from hub.children import service as children
-from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.organizations import service as organizations
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def typed_in_by(organization_id: uuid.UUID) -> dict[str, str]:
+    """Provenance of a fact an organisation typed into the hub through the API (it stays that organisation's own)."""
+    return {"source_system": f"{organization_id}|api", "source_format": "api"}
 
 
 def require_open(case: Case) -> None:
@@ -214,9 +220,10 @@ def timeline(session: Session, *, case: Case) -> list[Entry]:
 # --- goals, measures, evaluations ------------------------------------------------------------------------------
 
 
-def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
+def add_goal(session: Session, *, case: Case, data: GoalCreate, **provenance: str | None) -> Goal:
     require_open(case)
     goal = Goal(
+        **provenance,
         case_id=case.id,
         description=data.description,
         category=data.category,
@@ -228,7 +235,7 @@ def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
     return goal
 
 
-def add_measure(session: Session, *, case: Case, data: MeasureCreate) -> Measure:
+def add_measure(session: Session, *, case: Case, data: MeasureCreate, **provenance: str | None) -> Measure:
     require_open(case)
     _check_author(session, data.responsible_organization_id)
     known_goals = {g.id for g in repository.goals(session, case.id)}
@@ -236,6 +243,7 @@ def add_measure(session: Session, *, case: Case, data: MeasureCreate) -> Measure
         if goal_id not in known_goals:
             raise NotFound(f"goal {goal_id} not found on case {case.id}", location="goal_ids")
     measure = Measure(
+        **provenance,
         case_id=case.id,
         description=data.description,
         category=data.category,
@@ -253,9 +261,9 @@ def add_measure(session: Session, *, case: Case, data: MeasureCreate) -> Measure
     return measure
 
 
-def get_measure(session: Session, *, case: Case, measure_id: uuid.UUID) -> Measure:
+def get_measure(session: Session, *, case: Case, measure_id: uuid.UUID, visibility: Visibility | None = None) -> Measure:
     measure = session.get(Measure, measure_id)
-    if measure is None or measure.case_id != case.id:
+    if measure is None or measure.case_id != case.id or (visibility is not None and not visibility.sees_measure(measure)):
         raise NotFound(f"measure {measure_id} not found on case {case.id}")
     return measure
 
@@ -317,22 +325,29 @@ def current_coordinator(case: Case) -> CoordinatorAssignment | None:
 
 
 def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) -> CoordinatorAssignment:
+    """Propose a new holder of the baton; their organisation joins the case so it can answer."""
     require_open(case)
+    if data.organization_id is not None:
+        add_participant(session, case=case, organization_id=data.organization_id, role="coordinator")
     return _assignment(session, case=case, data=data)
 
 
-def _pending(case: Case, assignment_id: uuid.UUID) -> CoordinatorAssignment:
+def _pending(case: Case, assignment_id: uuid.UUID, organization_id: uuid.UUID | None) -> CoordinatorAssignment:
     for assignment in case.coordinators:
         if assignment.id == assignment_id:
             if assignment.status != "proposed":
                 raise Conflict(f"handover {assignment_id} is already {assignment.status}")
+            if organization_id is not None and assignment.organization_id not in (None, organization_id):
+                raise Forbidden("only the proposed coordinator's organisation may answer this handover")
             return assignment
     raise NotFound(f"handover {assignment_id} not found on case {case.id}")
 
 
-def accept_coordinator(session: Session, *, case: Case, assignment_id: uuid.UUID) -> CoordinatorAssignment:
+def accept_coordinator(
+    session: Session, *, case: Case, assignment_id: uuid.UUID, organization_id: uuid.UUID | None = None
+) -> CoordinatorAssignment:
     require_open(case)
-    assignment = _pending(case, assignment_id)
+    assignment = _pending(case, assignment_id, organization_id)
     now = _now()
     previous = current_coordinator(case)
     if previous is not None:
@@ -344,17 +359,17 @@ def accept_coordinator(session: Session, *, case: Case, assignment_id: uuid.UUID
 
 
 def decline_coordinator(
-    session: Session, *, case: Case, assignment_id: uuid.UUID, reason: str | None
+    session: Session, *, case: Case, assignment_id: uuid.UUID, reason: str | None, organization_id: uuid.UUID | None = None
 ) -> CoordinatorAssignment:
     require_open(case)
-    assignment = _pending(case, assignment_id)
+    assignment = _pending(case, assignment_id, organization_id)
     assignment.status, assignment.decided_at, assignment.decline_reason = "declined", _now(), reason
     session.flush()
     return assignment
 
 
-def describe_case(session: Session, *, case: Case) -> dict[str, object]:
-    """Everything CaseRead shows: the case, its current timeline, goals, measures and the baton's history."""
+def describe_case(session: Session, *, case: Case, visibility: Visibility) -> dict[str, object]:
+    """What CaseRead shows to one viewer: the case, the visible part of its timeline, goals, measures, the baton."""
     return {
         "id": case.id,
         "child_id": case.child_id,
@@ -369,7 +384,7 @@ def describe_case(session: Session, *, case: Case) -> dict[str, object]:
         "participants": case.participants,
         "coordinator": current_coordinator(case),
         "coordinator_history": list(case.coordinators),
-        "entries": timeline(session, case=case),
-        "goals": repository.goals(session, case.id),
-        "measures": repository.measures(session, case.id),
+        "entries": [e for e in timeline(session, case=case) if visibility.sees_entry(e)],
+        "goals": [g for g in repository.goals(session, case.id) if visibility.sees_goal(g)],
+        "measures": [m for m in repository.measures(session, case.id) if visibility.sees_measure(m)],
     }

@@ -1,37 +1,54 @@
-"""Routes for children: create, read, find by identifier (system|value), add a guardian.
+"""Routes for children (systems): create, read, find by identifier (system|value), add a guardian.
 
-Thin: parse, call the service, shape the answer.
+A child is visible only to organisations taking part in one of the child's cases.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from hub.access import guard
 from hub.api.deps import DbSession
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
 from hub.children import service
 from hub.children.schemas import ChildCreate, ChildRead, GuardianCreate, GuardianRead
 
 router = APIRouter(prefix="/api/v1/children", tags=["children"])
 
+Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
+Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
+
 
 @router.post("", status_code=201, response_model=ChildRead)
-def create_child(body: ChildCreate, session: DbSession) -> ChildRead:
-    return ChildRead.model_validate(service.create_child(session, data=body))
+def create_child(body: ChildCreate, session: DbSession, principal: Writer) -> ChildRead:
+    guard.require_organization(principal)
+    child = service.create_child(session, data=body)
+    audit.record(session, principal=principal, action="child.create", child_id=child.id)
+    return ChildRead.model_validate(child)
 
 
 @router.get("", response_model=list[ChildRead])
-def find_children(session: DbSession, identifier: str = Query(description="system|value")) -> list[ChildRead]:
-    return [ChildRead.model_validate(c) for c in service.find_children(session, identifier=identifier)]
+def find_children(session: DbSession, principal: Reader, identifier: str = Query(description="system|value")) -> list[ChildRead]:
+    found = [c for c in service.find_children(session, identifier=identifier) if guard.participates(session, principal, c.id)]
+    audit.record(session, principal=principal, action="child.search", reason=f"{len(found)} visible match(es)", child_id=found[0].id if found else None)
+    return [ChildRead.model_validate(c) for c in found]
 
 
 @router.get("/{child_id}", response_model=ChildRead)
-def read_child(child_id: uuid.UUID, session: DbSession) -> ChildRead:
-    return ChildRead.model_validate(service.get_child(session, child_id=child_id))
+def read_child(child_id: uuid.UUID, session: DbSession, principal: Reader) -> ChildRead:
+    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="child.read")
+    audit.record(session, principal=principal, action="child.read", child_id=child.id)
+    return ChildRead.model_validate(child)
 
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)
-def add_guardian(child_id: uuid.UUID, body: GuardianCreate, session: DbSession) -> GuardianRead:
-    child = service.get_child(session, child_id=child_id)
-    return GuardianRead.model_validate(service.add_guardian(session, child=child, data=body))
+def add_guardian(child_id: uuid.UUID, body: GuardianCreate, session: DbSession, principal: Writer) -> GuardianRead:
+    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="guardian.add")
+    guardian = service.add_guardian(session, child=child, data=body)
+    audit.record(session, principal=principal, action="guardian.add", child_id=child.id)
+    return GuardianRead.model_validate(guardian)

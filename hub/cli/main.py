@@ -5,18 +5,25 @@ Database from HUB_DATABASE_URL (default: the embedded SQLite file ./stafett.db).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 import uvicorn
 from rich.console import Console
 
+from hub.cli import audit as audit_cli
+from hub.cli import clients as clients_cli
+from hub.cli import token as token_cli
 from hub.core.settings import Settings, get_settings
 from hub.db.migrate import upgrade as migrate_upgrade
 
 app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(clients_cli.app, name="clients")
+app.add_typer(audit_cli.app, name="audit")
+app.command("token")(token_cli.token)
 console = Console()
 
 
@@ -44,7 +51,10 @@ def serve(
 def _serve(settings: Settings, host: str, port: int) -> None:
     from hub.api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    from hub.core.logging import configure
+
+    configure(settings.log_level)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
 @app.command()
@@ -62,13 +72,18 @@ def demo(
     settings = Settings(database_url=f"sqlite:///{database.resolve()}")
     migrate_upgrade(settings.database_url)
     summary = load_demo(settings)
+    key_file = database.with_name(database.stem + "-key.json")
+    key_file.write_text(json.dumps({"client_id": summary.client_id, "private_jwk": summary.private_jwk}, indent=2))
     base = f"http://{host}:{port}"
     console.print(f"[bold green]Demo hub loaded[/bold green] into {database}")
     for line in summary.lines:
         console.print(f"  {line}")
-    console.print(f"\n  Cases:     {base}/api/v1/cases")
-    console.print(f"  The case:  {base}/api/v1/cases/{summary.case_id}")
-    console.print(f"  API docs:  {base}/docs\n")
+    console.print(f"\n  API docs:  {base}/docs")
+    console.print(f"  Client:    {summary.client_id} (Haugesund helsestasjon); its private key is in {key_file}")
+    console.print("  Try it (in another shell, same venv):\n")
+    typer.echo(
+        f'  curl -s -H "Authorization: Bearer $(stafett token --key {key_file} --hub {base})" {base}/api/v1/cases/{summary.case_id}\n'
+    )
     if serve_after:
         _serve(settings, host, port)
 

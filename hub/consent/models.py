@@ -31,4 +31,7 @@ class Consent(ProvenanceMixin, Base):
     document_ref: Mapped[str | None] = mapped_column(String(500))
     revoked_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
+    basis: Mapped[str] = mapped_column(String(20), default="consent")  # consent | legal (a recorded legal basis)
+    legal_reference: Mapped[str | None] = mapped_column(String(300))  # e.g. "barnevernloven § 13-2"
+    covers_guardians: Mapped[bool] = mapped_column(default=False)  # the young person lets guardians see health entries
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

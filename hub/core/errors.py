@@ -16,6 +16,8 @@ class HubError(Exception):
     slug: str = "bad-request"
     fhir_code: str = "invalid"  # OperationOutcome.issue.code
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str, *, location: str | None = None, extra: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
@@ -85,3 +87,20 @@ class Unauthorized(HubError):
     title = "Unauthorized"
     slug = "unauthorized"
     fhir_code = "login"
+    headers = {"WWW-Authenticate": 'Bearer realm="stafett"'}
+
+
+class AccessDenied(HubError):
+    """A refused access: answered as 403 (or 404 where existence must not leak); its audit record is kept."""
+
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"
+    fhir_code = "forbidden"
+    keep_audit = True
+
+    def __init__(self, detail: str, *, status: int = 403, location: str | None = None):
+        super().__init__(detail, location=location)
+        self.status = status
+        if status == 404:
+            self.title, self.slug, self.fhir_code = "Not found", "not-found", "not-found"

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     )
     require_shared_data: bool = False
     log_level: str = "INFO"
+    public_url: str | None = Field(
+        default=None, description="the hub's external base URL; the token endpoint audience is <public_url>/oauth/token"
+    )
+    access_token_seconds: int = Field(default=300, le=300)
+    assertion_max_lifetime_seconds: int = 120
+    assertion_iat_skew_seconds: int = 10
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_file: Path | None = None
+    young_person_consent_age: int = Field(default=15, ge=15, le=16)
+    guardian_health_cutoff_age: int = 16
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from joserfc.jwk import ECKey
+
+from hub.auth.clients import register_client
 from hub.canonical.records import ContactPoint, HumanName, Identifier, PostalAddress
 from hub.canonical.vocab import FNR_SYSTEM, Category, EntryKind, Sector
 from hub.cases import service as cases
@@ -22,10 +25,13 @@ from hub.cases.schemas import (
 )
 from hub.children import service as children
 from hub.children.schemas import ChildCreate, GuardianCreate
+from hub.consent import service as consents
+from hub.consent.schemas import ConsentCreate
 from hub.core.settings import Settings
 from hub.db.engine import make_engine, session_scope
 from hub.identity.numbers import orgnr_problem
 from hub.organizations import service as organizations
+from hub.organizations.models import Organization
 from hub.organizations.schemas import OrganizationCreate
 
 DEMO_CHILD_FNR = "04021950128"
@@ -64,6 +70,22 @@ class DemoSummary:
     child_id: uuid.UUID
     organisations: dict[str, uuid.UUID] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    client_id: str = ""
+    private_jwk: dict = field(default_factory=dict)
+
+
+def _demo_client(session, organization_id: uuid.UUID) -> tuple[str, dict]:
+    """A ready-made system client for the health clinic, with a fresh EC key (demo only)."""
+    key = ECKey.generate_key("P-256", parameters={"kid": "demo-key", "alg": "ES256", "use": "sig"}, private=True)
+    organization = session.get(Organization, organization_id)
+    client = register_client(
+        session,
+        organization=organization,
+        scopes=["ingest", "case.read", "case.write", "handover.read", "transfer"],
+        jwks={"keys": [key.as_dict(private=False)]},
+        name="demo client (Haugesund helsestasjon)",
+    )
+    return client.client_id, key.as_dict(private=True)
 
 
 def _at(day: str) -> datetime:
@@ -148,12 +170,27 @@ def load_demo(settings: Settings) -> DemoSummary:
         cases.add_evaluation(session, case=case, measure=created[0], data=EvaluationCreate(evaluated_at=_at("2023-12-01"), outcome="continue", text="God fremgang, fortsetter ut barnehageåret.", author_organization_id=kindergarten))
         cases.add_evaluation(session, case=case, measure=created[2], data=EvaluationCreate(evaluated_at=_at("2023-12-01"), outcome="continue", text="Foreldrene leser nesten hver kveld; Emma ber om bøkene selv.", author_name="Anna Demo (mor)"))
         cases.propose_coordinator(session, case=case, data=CoordinatorIn(person_name="Kontaktlærer Kristian", organization_id=school, proposed_by="Helsesykepleier Hanne"))
-        summary = DemoSummary(case_id=case.id, child_id=child.id, organisations=orgs)
+        mother = child.guardians[0]
+        consents.record_consent(
+            session,
+            child=child,
+            guardian_id=mother.id,
+            data=ConsentCreate(
+                given_by="guardian",
+                organization_ids=[clinic, kindergarten, ppt, school],
+                categories=[Category.health, Category.early_childhood, Category.education, Category.home],
+                purpose="samarbeid om Emmas språkutvikling og overgang til skole",
+                document_ref="samtykkeskjema signert 2023-04-20",
+            ),
+        )
+        client, private_jwk = _demo_client(session, orgs["Haugesund helsestasjon"])
+        summary = DemoSummary(case_id=case.id, child_id=child.id, organisations=orgs, client_id=client, private_jwk=private_jwk)
         summary.lines = [
             f"{len(orgs)} organisations in Haugesund (1106) and Tysvær (1146), one of every sector",
             "1 child (fødselsnummer 04021950128, a published test value) with 2 guardians",
             f"1 case at BTI level 2 with {len(timeline)} entries, 1 goal, 3 measures (1 at home), 2 evaluations",
             "a coordinator handover to the school, proposed and waiting for acceptance",
+            "the mother's consent to share with the clinic, kindergarten, PPT and school",
         ]
     engine.dispose()
     return summary

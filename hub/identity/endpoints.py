@@ -5,9 +5,14 @@ Read-only for now; merging is a person's decision and not automated.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from hub.api.deps import DbSession
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
 from hub.identity.resolver import open_reviews
 from hub.identity.schemas import ReviewRead
 
@@ -15,5 +20,7 @@ router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 
 
 @router.get("/review", response_model=list[ReviewRead])
-def review_list(session: DbSession) -> list[ReviewRead]:
-    return [ReviewRead.model_validate(r) for r in open_reviews(session)]
+def review_list(session: DbSession, principal: Annotated[Principal, Depends(require("admin"), scope="function")]) -> list[ReviewRead]:
+    reviews = open_reviews(session)
+    audit.record(session, principal=principal, action="identity.review", reason=f"{len(reviews)} open")
+    return [ReviewRead.model_validate(r) for r in reviews]

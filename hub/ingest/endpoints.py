@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 
 from hub.api.deps import DbSession
 from hub.core.errors import PayloadTooLarge
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
 from hub.ingest import service
 from hub.ingest.report import IngestReport
 
@@ -35,18 +38,23 @@ def ingest(
     request: Request,
     session: DbSession,
     body: Annotated[bytes, Depends(raw_body)],
+    principal: Annotated[Principal, Depends(require("ingest"), scope="function")],
     content_type: Annotated[str | None, Header()] = None,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-    x_stafett_sender: Annotated[str | None, Header(max_length=200, description="the sending system")] = None,
-    municipality: Annotated[str | None, Query(description="kommunenummer of the sender's municipality")] = None,
+    municipality: Annotated[str | None, Query(description="kommunenummer; default: the payload's, else the sender's")] = None,
 ) -> IngestReport:
-    return service.ingest_payload(
+    organization = principal.organization
+    report = service.ingest_payload(
         session,
         settings=request.app.state.settings,
         format_id=format_id,
         payload=body,
         content_type=content_type,
-        sender=x_stafett_sender,
+        sender=principal.client_id,
+        sender_organization=organization,
         municipality=municipality,
         idempotency_key=idempotency_key,
     )
+    for child_id in report.children:
+        audit.record(session, principal=principal, action="ingest", child_id=child_id, reason=f"{format_id} {report.raw_checksum[:12]}")
+    return report

@@ -19,6 +19,7 @@ from hub.core.validation import check_kommunenummer
 from hub.ingest.models import IngestReceipt
 from hub.ingest.report import IngestReport
 from hub.ingest.upsert import BatchWriter
+from hub.organizations.models import Organization
 
 log = logging.getLogger("hub.ingest")
 
@@ -55,6 +56,7 @@ def ingest_payload(
     payload: bytes,
     content_type: str | None = None,
     sender: str | None = None,
+    sender_organization: Organization | None = None,
     municipality: str | None = None,
     idempotency_key: str | None = None,
 ) -> IngestReport:
@@ -83,7 +85,9 @@ def ingest_payload(
             return IngestReport.model_validate({**earlier.report, "replayed": True})
 
     batch = adapter.parse(payload, media_type=content_type)
-    source_system = batch.source_system or sender or f"unnamed:{format_id}"
+    # Keys are scoped to the sending organisation, so one sender can never overwrite another's records.
+    scope = str(sender_organization.id) if sender_organization else "unauthenticated"
+    source_system = f"{scope}|{batch.source_system or format_id}"
     report = IngestReport(
         format=format_id,
         format_version=batch.format_version,
@@ -103,6 +107,7 @@ def ingest_payload(
         municipality=municipality,
         default_municipality=settings.municipality,
         report=report,
+        sender_organization=sender_organization,
     ).run()
     if idempotency_key:
         session.add(

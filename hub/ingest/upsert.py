@@ -63,8 +63,10 @@ class BatchWriter:
         municipality: str | None,
         default_municipality: str | None,
         report: IngestReport,
+        sender_organization: Organization | None = None,
     ):
         self.session = session
+        self.sender_organization = sender_organization
         self.batch = batch
         self.source_system = source_system
         self.raw_checksum = raw_checksum
@@ -259,6 +261,7 @@ class BatchWriter:
             self.municipality
             or self.fact_municipality.get(child_ref)
             or self.batch.municipality
+            or (self.sender_organization.kommunenummer if self.sender_organization else None)
             or self.default_municipality
         )
         if not chosen:
@@ -280,6 +283,7 @@ class BatchWriter:
                 self.report.touch(self.report.cases_opened, case.id)
             self.cases[child.id] = case
             self.report.touch(self.report.cases, case.id)
+            self.participate(case, self.sender_organization, "source")
         return case
 
     def participate(self, case: Case, org: Organization | None, role: str | None = None) -> None:

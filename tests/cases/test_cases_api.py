@@ -1,12 +1,20 @@
 """Cases over the API: open, list, level, close (then read-only), timeline with append-only corrections."""
 
-from tests.cases.helpers import make_case, make_child, make_org
+import pytest
+
+from tests.cases.helpers import make_case, make_child
 
 CASES = "/api/v1/cases"
 
 
 def note(org, text="Bekymring for språk", **extra):
     return {"kind": "note", "category": "health", "author_organization_id": org, "text": text, **extra}
+
+
+@pytest.fixture
+def client(callers):
+    """Every test here acts as one health clinic with all case scopes."""
+    return callers.system("Haugesund helsestasjon", "health")
 
 
 def test_open_case_and_list_by_child_and_municipality(client):
@@ -78,8 +86,8 @@ def test_entry_validation(client):
     assert client.post(f"{CASES}/{case_id}/entries", json={"kind": "note", "category": "health", "author_organization_id": org}).status_code == 422
     naive = client.post(f"{CASES}/{case_id}/entries", json=note(org, occurred_at="2026-03-01T10:00:00"))
     assert naive.status_code == 422 and "timezone" in naive.json()["detail"]
-    unknown = client.post(f"{CASES}/{case_id}/entries", json=note("00000000-0000-0000-0000-000000000003"))
-    assert unknown.status_code == 404
+    someone_else = client.post(f"{CASES}/{case_id}/entries", json=note("00000000-0000-0000-0000-000000000003"))
+    assert someone_else.status_code == 403 and "own name" in someone_else.json()["detail"]
 
 
 def test_goals_measures_and_evaluations(client):

@@ -13,7 +13,8 @@ THREADS = 8
 PER_THREAD = 25
 
 
-def test_concurrent_appends_lose_nothing(client, engine):
+def test_concurrent_appends_lose_nothing(callers, engine):
+    client = callers.system("Haugesund helsestasjon", "health")
     case_id, org, _ = make_case(client)
 
     def append_many(worker: int) -> None:

@@ -1,19 +1,28 @@
 """The baton (stafettholder): a handover is not effective until the new coordinator accepts; history shows who held it when."""
 
-from tests.cases.helpers import make_case, make_org
+import pytest
+
+from tests.cases.helpers import make_case
 
 CASES = "/api/v1/cases"
 
 
-def test_handover_needs_acceptance(client):
+@pytest.fixture
+def client(callers):
+    return callers.system("Haugesund helsestasjon", "health")
+
+
+def test_handover_needs_acceptance_by_the_new_coordinator(client, callers):
     case_id, org, _ = make_case(client, coordinator="Kari")
-    school = make_org(client, name="Skole", sector="school")
-    proposal = client.post(f"{CASES}/{case_id}/coordinator/proposals", json={"person_name": "Per", "organization_id": school, "proposed_by": "Kari"}).json()
+    school = callers.system("Skole", "school")
+    proposal = client.post(f"{CASES}/{case_id}/coordinator/proposals", json={"person_name": "Per", "organization_id": school.org, "proposed_by": "Kari"}).json()
     assert proposal["status"] == "proposed"
     assert client.get(f"{CASES}/{case_id}").json()["coordinator"]["person_name"] == "Kari"
 
-    accepted = client.post(f"{CASES}/{case_id}/coordinator/proposals/{proposal['id']}/accept")
-    assert accepted.status_code == 200
+    by_the_old_holder = client.post(f"{CASES}/{case_id}/coordinator/proposals/{proposal['id']}/accept")
+    assert by_the_old_holder.status_code == 403
+    accepted = school.post(f"{CASES}/{case_id}/coordinator/proposals/{proposal['id']}/accept")
+    assert accepted.status_code == 200, accepted.text
     case = client.get(f"{CASES}/{case_id}").json()
     assert case["coordinator"]["person_name"] == "Per"
     history = {h["person_name"]: h for h in case["coordinator_history"]}

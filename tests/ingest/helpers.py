@@ -27,6 +27,15 @@ def write_batch(session: Session, batch: ParsedBatch, *, source_system="test-sys
     return report
 
 
+# The audit trail records every call by design (a re-send is an access too), and token requests spend assertions.
+NOT_CASE_DATA = {"audit_event", "audit_head", "used_assertion"}
+
+
 def row_counts(engine) -> dict[str, int]:
+    """Row count of every table that holds case data."""
     with engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in metadata.sorted_tables}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in metadata.sorted_tables
+            if t.name not in NOT_CASE_DATA
+        }

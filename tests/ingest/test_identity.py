@@ -50,22 +50,24 @@ def test_shared_other_identifier_links(session):
     assert session.query(Child).count() == 1
 
 
-def test_name_and_birth_date_alone_is_not_merged_but_reviewed(client, session):
+def test_name_and_birth_date_alone_is_not_merged_but_reviewed(callers, session):
+    admin = callers.system("Kommune", "municipality", scopes=("admin",))
     a = write_batch(session, batch(child("k1", (FNR_SYSTEM, "04021950128"), name=("Émma", "Hansen"))), source_system="a")
     b = write_batch(session, batch(child("k2", ("urn:kindergarten:local", "9"), name=("emma", "HANSEN"))), source_system="b")
     assert a.children != b.children
     assert session.query(Child).count() == 2
-    reviews = client.get("/api/v1/identity/review").json()
+    reviews = admin.get("/api/v1/identity/review").json()
     assert len(reviews) == 1
     assert reviews[0]["child_id"] == str(b.children[0]) and reviews[0]["candidate_child_id"] == str(a.children[0])
     assert "name and birth date" in reviews[0]["reason"]
     assert b.identity_reviews == [reviews[0]["id"]] or [str(r) for r in b.identity_reviews] == [reviews[0]["id"]]
 
 
-def test_different_birth_date_is_not_a_review(client, session):
+def test_different_birth_date_is_not_a_review(callers, session):
+    admin = callers.system("Kommune", "municipality", scopes=("admin",))
     write_batch(session, batch(child("k1", (FNR_SYSTEM, "04021950128"))), source_system="a")
     write_batch(session, batch(child("k2", ("urn:x", "1"), born=date(2019, 2, 5))), source_system="b")
-    assert client.get("/api/v1/identity/review").json() == []
+    assert admin.get("/api/v1/identity/review").json() == []
 
 
 def test_resend_from_same_source_finds_the_child_without_identifiers(session):

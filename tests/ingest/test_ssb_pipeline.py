@@ -14,6 +14,15 @@ ORDERED = [
 ]
 
 
+import pytest
+
+
+@pytest.fixture
+def client(callers):
+    """The child welfare service's fagsystem, pushing its SSB extracts."""
+    return callers.system("Barneverntjenesten", "child_welfare", scopes=("ingest", "case.read"))
+
+
 def push(client, name, extract):
     payload = (require_shared("ssb-barnevern", "examples") / name).read_bytes()
     response = client.post(
@@ -31,7 +40,8 @@ def only_case(reports):
 
 def test_deltas_in_order_equal_the_full_extract(client, make_hub):
     in_order = case_snapshot(client, only_case([push(client, name, extract) for name, extract in ORDERED]))
-    fresh = make_hub()
+    _, other_callers = make_hub()
+    fresh = other_callers.system("Barneverntjenesten", "child_welfare", scopes=("ingest", "case.read"))
     full = case_snapshot(fresh, only_case([push(fresh, "test01_file06_total.xml", "total")]))
     assert in_order == full
     assert full["entries"] and full["measures"]

@@ -1,0 +1,189 @@
+"""Decides visibility from participation, consent (guardian's, and the young person's from 15/16), recorded legal
+bases and the child's age. Confidential categories (health, child welfare, social) are seen only when named.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.canonical.vocab import Category, ParentalResponsibility, Sensitivity
+from hub.cases.models import Case, Entry, Goal, Measure
+from hub.children.models import Child, Guardian
+from hub.consent.models import Consent
+from hub.core.settings import Settings
+from hub.organizations.models import Organization
+
+CONFIDENTIAL_CATEGORIES = frozenset({Category.health, Category.child_welfare, Category.social})
+OPEN_CATEGORIES = frozenset(Category) - CONFIDENTIAL_CATEGORIES
+GUARDIAN_RESPONSIBILITIES = frozenset(
+    {ParentalResponsibility.felles, ParentalResponsibility.mor, ParentalResponsibility.far, ParentalResponsibility.medmor, ParentalResponsibility.andre}
+)
+
+
+@dataclass
+class Visibility:
+    """What one viewer may see of one child's case."""
+
+    permit: bool
+    reason: str
+    categories: frozenset[Category] = frozenset()
+    named: frozenset[Category] | None = None  # categories named explicitly (needed for confidential entries)
+    own_organization_id: uuid.UUID | None = None
+    everything: bool = False  # the hub itself (transfers of the whole case)
+    basis_ids: list[uuid.UUID] = field(default_factory=list)  # consents / legal bases relied on
+
+    def pushed_by_me(self, source_system: str | None) -> bool:
+        """Records an organisation pushed through ingest are its own, whoever the payload names as author."""
+        return self.own_organization_id is not None and (source_system or "").startswith(f"{self.own_organization_id}|")
+
+    def sees_entry(self, entry: Entry) -> bool:
+        return self.pushed_by_me(entry.source_system) or self._sees(entry.category, entry.sensitivity, entry.author_organization_id)
+
+    def sees_measure(self, measure: Measure) -> bool:
+        if self.own_organization_id is not None and measure.responsible_organization_id == self.own_organization_id:
+            return True
+        return self.pushed_by_me(measure.source_system) or self._sees(measure.category, measure.sensitivity, None)
+
+    def sees_goal(self, goal: Goal) -> bool:
+        return self.everything or goal.category is None or goal.category in self.categories or self.pushed_by_me(goal.source_system)
+
+    def _sees(self, category: Category, sensitivity: Sensitivity, author: uuid.UUID | None) -> bool:
+        if self.everything:
+            return True
+        if self.own_organization_id is not None and author == self.own_organization_id:
+            return True
+        if sensitivity == Sensitivity.confidential and self.named is not None:
+            return category in self.named
+        return category in self.categories
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def in_force(consent: Consent, now: datetime) -> bool:
+    if consent.status != "active" or consent.revoked_at is not None:
+        return False
+    if consent.valid_from is not None and now < consent.valid_from:
+        return False
+    return consent.valid_to is None or now < consent.valid_to
+
+
+def _covers_org(consent: Consent, organization: Organization) -> bool:
+    return str(organization.id) in (consent.organization_ids or []) or organization.sector.value in (consent.sectors or [])
+
+
+def _categories(consent: Consent) -> frozenset[Category]:
+    named = frozenset(Category(c) for c in consent.categories or [] if c in Category.__members__)
+    return named or OPEN_CATEGORIES  # confidential categories only when named
+
+
+def consents_of(session: Session, child_id: uuid.UUID) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.child_id == child_id)))
+
+
+def _union(rows: list[Consent], *, named_only: bool = False) -> frozenset[Category]:
+    pick = _named if named_only else _categories
+    return frozenset().union(*(pick(c) for c in rows)) if rows else frozenset()
+
+
+def _named(consent: Consent) -> frozenset[Category]:
+    return frozenset(Category(c) for c in consent.categories or [] if c in Category.__members__)
+
+
+def covered_categories(
+    session: Session, *, child: Child, organization: Organization, settings: Settings, now: datetime | None = None
+) -> tuple[frozenset[Category], frozenset[Category], list[uuid.UUID], str]:
+    """The categories the organisation may see by consent or legal basis, those named explicitly, the rows relied
+    on, and why."""
+    now = now or datetime.now(UTC)
+    rows = [c for c in consents_of(session, child.id) if in_force(c, now) and _covers_org(c, organization)]
+    legal = [c for c in rows if c.basis == "legal"]
+    by_guardian = [c for c in rows if c.basis == "consent" and c.given_by == "guardian"]
+    by_child = [c for c in rows if c.basis == "consent" and c.given_by == "child"]
+    age = age_on(child.birth_date, now.date())
+    if age is not None and age >= settings.young_person_consent_age:
+        # from 15 (or 16) the young person's own consent is needed as well
+        by_consent = _union(by_guardian) & _union(by_child)
+        named = _union(by_guardian, named_only=True) & _union(by_child, named_only=True)
+        why = "consent of guardian and young person" if by_consent else f"no joint consent (young person is {age})"
+    else:
+        by_consent = _union(by_guardian) | _union(by_child)
+        named = _union(by_guardian, named_only=True) | _union(by_child, named_only=True)
+        why = "consent" if by_consent else "no consent in force"
+    if legal:
+        why = "legal basis " + ", ".join(c.legal_reference or "recorded" for c in legal) + f"; {why}"
+    relied = [c.id for c in legal + by_guardian + by_child]
+    return _union(legal) | by_consent, _union(legal, named_only=True) | named, relied, why
+
+
+def organization_visibility(
+    session: Session, *, case: Case, organization: Organization, settings: Settings, now: datetime | None = None
+) -> Visibility:
+    """A participant sees the case; within it, its own entries and what consent or legal basis covers."""
+    if not any(p.organization_id == organization.id for p in case.participants):
+        return Visibility(permit=False, reason="the organisation is not a participant in this case")
+    child = session.get(Child, case.child_id)
+    categories, named, relied, why = covered_categories(session, child=child, organization=organization, settings=settings, now=now)
+    return Visibility(
+        permit=True,
+        reason=f"participant; categories by {why}",
+        categories=categories,
+        named=named,
+        own_organization_id=organization.id,
+        basis_ids=relied,
+    )
+
+
+def handover_visibility(
+    session: Session, *, child: Child, organization: Organization, settings: Settings, now: datetime | None = None
+) -> Visibility:
+    """A receiving organisation (not yet a participant) sees only what consent or legal basis covers."""
+    categories, named, relied, why = covered_categories(session, child=child, organization=organization, settings=settings, now=now)
+    if not categories:
+        return Visibility(permit=False, reason=f"no consent or legal basis covers this organisation ({why})")
+    return Visibility(permit=True, reason=f"handover under {why}", categories=categories, named=named, basis_ids=relied)
+
+
+def guardians_of(session: Session, *, national_id: str) -> list[Guardian]:
+    return list(session.scalars(select(Guardian).where(Guardian.national_id == national_id)))
+
+
+def may_act_as_guardian(guardian: Guardian) -> bool:
+    return guardian.parental_responsibility in GUARDIAN_RESPONSIBILITIES and guardian.may_see_log
+
+
+def guardian_visibility(
+    session: Session, *, child: Child, settings: Settings, now: datetime | None = None
+) -> Visibility:
+    """Guardians see their child's log except child-welfare entries (the service talks to them directly) and, from
+    16, health entries unless the young person has let them."""
+    now = now or datetime.now(UTC)
+    categories = set(Category) - {Category.child_welfare}
+    reason = "guardian with parental responsibility"
+    age = age_on(child.birth_date, now.date())
+    if age is not None and age >= settings.guardian_health_cutoff_age:
+        allowed = [
+            c for c in consents_of(session, child.id)
+            if in_force(c, now) and c.given_by == "child" and c.covers_guardians and Category.health.value in (c.categories or [])
+        ]
+        if not allowed:
+            categories.discard(Category.health)
+            reason += f"; health hidden (young person is {age} and has not consented)"
+    return Visibility(permit=True, reason=reason, categories=frozenset(categories))
+
+
+def whole_case() -> Visibility:
+    return Visibility(permit=True, reason="the hub itself (whole case)", categories=frozenset(Category), everything=True)
+
+
+def self_visibility(session: Session, *, child: Child, settings: Settings) -> Visibility:
+    """A young person reading their own log sees all but child-welfare entries."""
+    return Visibility(permit=True, reason="the young person themself", categories=frozenset(set(Category) - {Category.child_welfare}))

@@ -1,0 +1,29 @@
+"""Route for exporting the audit trail of a child as FHIR AuditEvents (admin scope).
+
+Guardians read their child's access log under /api/v1/me instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from hub.api.deps import DbSession
+from hub.audit import fhir
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+@router.get("/children/{child_id}")
+def audit_of_child(
+    child_id: uuid.UUID, session: DbSession, principal: Annotated[Principal, Depends(require("admin"), scope="function")]
+) -> JSONResponse:
+    events = audit.events_for_child(session, child_id=child_id)
+    audit.record(session, principal=principal, action="audit.export", child_id=child_id, purpose="audit")
+    return JSONResponse(fhir.bundle(events), media_type="application/fhir+json")

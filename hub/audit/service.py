@@ -1,0 +1,121 @@
+"""Appends audit events to the hash chain inside the caller's transaction, lists them, and verifies the chain.
+
+A failed append raises, so the request that caused it fails with it; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.audit.models import GENESIS, AuditEvent, AuditHead
+from hub.auth.principal import Principal
+
+
+def _person_hash(national_id: str | None) -> str | None:
+    return hashlib.sha256(f"stafett-person:{national_id}".encode()).hexdigest() if national_id else None
+
+
+def event_digest(event: AuditEvent) -> str:
+    body = {
+        "seq": event.seq,
+        "id": str(event.id),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_kind": event.actor_kind,
+        "client_id": event.client_id,
+        "organization_id": str(event.organization_id) if event.organization_id else None,
+        "person_hash": event.person_hash,
+        "action": event.action,
+        "child_id": str(event.child_id) if event.child_id else None,
+        "case_id": str(event.case_id) if event.case_id else None,
+        "entry_ids": sorted(str(e) for e in event.entry_ids or []),
+        "purpose": event.purpose,
+        "outcome": event.outcome,
+        "reason": event.reason,
+        "prev_hash": event.prev_hash,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _head(session: Session) -> AuditHead:
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    *,
+    principal: Principal | None,
+    action: str,
+    outcome: str = "permit",
+    reason: str | None = None,
+    purpose: str | None = None,
+    child_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    entry_ids: Iterable[uuid.UUID] = (),
+) -> AuditEvent:
+    head = _head(session)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        actor_kind=principal.kind if principal else "system",
+        client_id=principal.client_id if principal else None,
+        organization_id=principal.organization.id if principal and principal.organization else None,
+        person_hash=_person_hash(principal.national_id) if principal else None,
+        action=action,
+        child_id=child_id,
+        case_id=case_id,
+        entry_ids=sorted(str(e) for e in entry_ids),
+        purpose=purpose,
+        outcome=outcome,
+        reason=reason,
+        prev_hash=head.hash,
+    )
+    event.hash = event_digest(event)
+    session.add(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.flush()
+    return event
+
+
+def events_for_child(session: Session, *, child_id: uuid.UUID, limit: int = 1000) -> list[AuditEvent]:
+    return list(
+        session.scalars(select(AuditEvent).where(AuditEvent.child_id == child_id).order_by(AuditEvent.seq.desc()).limit(limit))
+    )
+
+
+@dataclass
+class ChainProblem:
+    seq: int
+    event_id: str | None
+    problem: str
+
+
+def verify_chain(session: Session) -> list[ChainProblem]:
+    """Every break in the chain: an edited row (hash mismatch), a deleted row (gap or broken link), a lost tail."""
+    problems: list[ChainProblem] = []
+    expected_seq, expected_prev = 1, GENESIS
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq != expected_seq:
+            problems.append(ChainProblem(expected_seq, None, f"rows {expected_seq}..{event.seq - 1} are missing (deleted)"))
+        elif event.prev_hash != expected_prev:
+            problems.append(ChainProblem(event.seq, str(event.id), "does not link to the row before it (a row was replaced or deleted)"))
+        if event_digest(event) != event.hash:
+            problems.append(ChainProblem(event.seq, str(event.id), "content does not match its hash (edited)"))
+        expected_seq, expected_prev = event.seq + 1, event.hash
+    head = session.get(AuditHead, 1)
+    if head is not None and head.seq != expected_seq - 1:
+        problems.append(ChainProblem(expected_seq, None, f"rows {expected_seq}..{head.seq} at the end are missing (deleted)"))
+    return problems

@@ -1,0 +1,77 @@
+"""Registering, listing and revoking system clients; a client belongs to an organisation and holds a public JWK set.
+
+Used by the `stafett clients` CLI and the demo; revocation takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from joserfc.jwk import KeySet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.auth.models import Client
+from hub.auth.principal import SCOPES
+from hub.core.errors import InvalidInput, NotFound
+from hub.organizations.models import Organization
+
+
+def parse_scopes(text: str) -> list[str]:
+    scopes = text.split()
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise InvalidInput(f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(SCOPES)}")
+    if not scopes:
+        raise InvalidInput("a client needs at least one scope")
+    return sorted(set(scopes))
+
+
+def check_public_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    if not keys:
+        raise InvalidInput("the JWK set has no keys")
+    for key in keys:
+        if not key.get("kid"):
+            raise InvalidInput("every key in the client's JWK set needs a kid")
+        if key.get("kty") == "oct" or any(p in key for p in ("d", "p", "q", "dp", "dq", "qi")):
+            raise InvalidInput(f"key {key.get('kid')}: give only public keys (no symmetric or private key material)")
+    try:
+        KeySet.import_key_set(jwks)
+    except Exception as exc:  # noqa: BLE001 - any import fault is a bad key set
+        raise InvalidInput(f"the JWK set is not valid: {exc}") from None
+    return {"keys": keys}
+
+
+def register_client(
+    session: Session, *, organization: Organization, scopes: list[str], jwks: dict[str, Any], name: str | None = None
+) -> Client:
+    client = Client(
+        client_id=f"stafett-{secrets.token_hex(8)}",
+        organization_id=organization.id,
+        name=name,
+        scopes=scopes,
+        jwks=check_public_jwks(jwks),
+    )
+    session.add(client)
+    session.flush()
+    return client
+
+
+def get_client(session: Session, *, client_id: str) -> Client | None:
+    return session.scalar(select(Client).where(Client.client_id == client_id))
+
+
+def list_clients(session: Session) -> list[Client]:
+    return list(session.scalars(select(Client).order_by(Client.created_at)))
+
+
+def revoke_client(session: Session, *, client_id: str) -> Client:
+    client = get_client(session, client_id=client_id)
+    if client is None:
+        raise NotFound(f"client {client_id} not found")
+    client.status, client.revoked_at = "revoked", datetime.now(UTC)
+    session.flush()
+    return client

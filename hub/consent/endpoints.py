@@ -1,0 +1,47 @@
+"""Routes for consents recorded by participating services (a signed paper consent, a legal basis): record, list,
+revoke. Guardians and young people give and revoke their own under /api/v1/me.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from hub.access import guard
+from hub.api.deps import DbSession
+from hub.audit import service as audit
+from hub.auth.deps import require
+from hub.auth.principal import Principal
+from hub.consent import service
+from hub.consent.schemas import ConsentCreate, ConsentRead
+
+router = APIRouter(prefix="/api/v1", tags=["consent"])
+
+Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
+Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
+
+
+@router.post("/children/{child_id}/consents", status_code=201, response_model=ConsentRead)
+def record_consent(child_id: uuid.UUID, body: ConsentCreate, session: DbSession, principal: Writer) -> ConsentRead:
+    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="consent.record")
+    consent = service.record_consent(session, child=child, data=body)
+    audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
+    return ConsentRead.model_validate(consent)
+
+
+@router.get("/children/{child_id}/consents", response_model=list[ConsentRead])
+def list_consents(child_id: uuid.UUID, session: DbSession, principal: Reader) -> list[ConsentRead]:
+    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="consent.list")
+    audit.record(session, principal=principal, action="consent.list", child_id=child.id)
+    return [ConsentRead.model_validate(c) for c in service.consents_for(session, child=child)]
+
+
+@router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)
+def revoke_consent(consent_id: uuid.UUID, session: DbSession, principal: Writer) -> ConsentRead:
+    consent = service.get_consent(session, consent_id=consent_id)
+    guard.child_for_org(session, principal=principal, child_id=consent.child_id, action="consent.revoke")
+    revoked = service.revoke(session, consent=consent)
+    audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
+    return ConsentRead.model_validate(revoked)

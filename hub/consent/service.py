@@ -1,0 +1,65 @@
+"""Rules for consent: record (a guardian's, the young person's, or a legal basis), list, revoke at once.
+
+A revoked or expired consent stops access on the next policy decision; rows are never deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.children.models import Child
+from hub.consent.models import Consent
+from hub.consent.schemas import ConsentCreate
+from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.organizations.models import Organization
+
+
+def record_consent(session: Session, *, child: Child, data: ConsentCreate, guardian_id: uuid.UUID | None = None) -> Consent:
+    guardian_id = guardian_id or data.guardian_id
+    if data.given_by == "guardian" and data.basis == "consent":
+        if guardian_id is None or not any(g.id == guardian_id for g in child.guardians):
+            raise InvalidInput("a guardian's consent names one of the child's guardians (guardian_id)", location="guardian_id")
+    for organization_id in data.organization_ids:
+        if session.get(Organization, organization_id) is None:
+            raise NotFound(f"organisation {organization_id} not found", location="organization_ids")
+    consent = Consent(
+        child_id=child.id,
+        given_by=data.given_by,
+        guardian_id=guardian_id if data.given_by == "guardian" else None,
+        organization_ids=[str(o) for o in data.organization_ids],
+        sectors=[s.value for s in data.sectors],
+        categories=[c.value for c in data.categories],
+        purpose=data.purpose,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        document_ref=data.document_ref,
+        basis=data.basis,
+        legal_reference=data.legal_reference,
+        covers_guardians=data.covers_guardians,
+    )
+    session.add(consent)
+    session.flush()
+    return consent
+
+
+def consents_for(session: Session, *, child: Child) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.child_id == child.id).order_by(Consent.created_at)))
+
+
+def get_consent(session: Session, *, consent_id: uuid.UUID) -> Consent:
+    consent = session.get(Consent, consent_id)
+    if consent is None:
+        raise NotFound(f"consent {consent_id} not found")
+    return consent
+
+
+def revoke(session: Session, *, consent: Consent) -> Consent:
+    if consent.revoked_at is not None:
+        raise Conflict(f"consent {consent.id} was already revoked")
+    consent.revoked_at = datetime.now(UTC)
+    session.flush()
+    return consent

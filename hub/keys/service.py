@@ -1,0 +1,84 @@
+"""Creates, loads, rotates and publishes the hub's keys (RS256 for signatures, RSA-OAEP-256 for encryption).
+
+`ensure_keys` runs at start-up and is idempotent; `jwks` is what /.well-known/jwks.json serves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from joserfc.jwk import KeySet, RSAKey
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hub.keys.models import HubKey
+
+SIGNING_ALG = "RS256"
+ENCRYPTION_ALG = "RSA-OAEP-256"
+_ALG_FOR_USE = {"sig": SIGNING_ALG, "enc": ENCRYPTION_ALG}
+
+
+def _generate(use: str) -> HubKey:
+    kid = f"{use}-{uuid.uuid4().hex[:12]}"
+    key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": use, "alg": _ALG_FOR_USE[use]}, private=True)
+    return HubKey(
+        kid=kid,
+        use=use,
+        alg=_ALG_FOR_USE[use],
+        private_jwk=key.as_dict(private=True),
+        public_jwk=key.as_dict(private=False),
+    )
+
+
+def _active(session: Session, use: str) -> HubKey | None:
+    return session.scalar(
+        select(HubKey).where(HubKey.use == use, HubKey.retired_at.is_(None)).order_by(HubKey.created_at.desc()).limit(1)
+    )
+
+
+def ensure_keys(session: Session) -> None:
+    """Make sure an active signing and encryption key exist (safe to call from several processes)."""
+    for use in ("sig", "enc"):
+        if _active(session, use) is None:
+            try:
+                with session.begin_nested():
+                    session.add(_generate(use))
+            except IntegrityError:  # pragma: no cover - another process won the race
+                pass
+
+
+def rotate(session: Session, *, use: str) -> HubKey:
+    """Retire the active key of `use` and make a new one; the old one stays in the JWKS for verification."""
+    current = _active(session, use)
+    if current is not None:
+        current.retired_at = datetime.now(UTC)
+    new = _generate(use)
+    session.add(new)
+    session.flush()
+    return new
+
+
+def signing_key(session: Session) -> RSAKey:
+    row = _active(session, "sig")
+    if row is None:
+        ensure_keys(session)
+        row = _active(session, "sig")
+    return RSAKey.import_key(row.private_jwk)
+
+
+def decryption_keys(session: Session) -> KeySet:
+    rows = session.scalars(select(HubKey).where(HubKey.use == "enc"))
+    return KeySet([RSAKey.import_key(r.private_jwk) for r in rows])
+
+
+def verification_keys(session: Session) -> KeySet:
+    rows = session.scalars(select(HubKey).where(HubKey.use == "sig"))
+    return KeySet([RSAKey.import_key(r.public_jwk) for r in rows])
+
+
+def jwks(session: Session) -> dict[str, Any]:
+    rows = session.scalars(select(HubKey).order_by(HubKey.created_at))
+    return {"keys": [r.public_jwk for r in rows]}

@@ -1,0 +1,63 @@
+"""Which children a person may act for (parental responsibility and log access, or the young person themself), and
+the guardian-side writes: notes, home measures, evaluations of home measures, consent, closing the log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.access import policy
+from hub.access.policy import Visibility
+from hub.audit import service as audit
+from hub.auth.principal import Principal
+from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
+from hub.cases.models import Case
+from hub.children.models import Child, ChildIdentifier, Guardian
+from hub.core.errors import AccessDenied
+from hub.core.settings import Settings
+
+
+@dataclass
+class Standing:
+    child: Child
+    guardian: Guardian | None  # None: the young person themself
+
+
+def standings(session: Session, *, national_id: str) -> list[Standing]:
+    result = [
+        Standing(child=session.get(Child, g.child_id), guardian=g)
+        for g in policy.guardians_of(session, national_id=national_id)
+        if policy.may_act_as_guardian(g)
+    ]
+    own = session.scalars(
+        select(Child).join(ChildIdentifier).where(ChildIdentifier.system.in_(NATIONAL_ID_SYSTEMS), ChildIdentifier.value == national_id)
+    )
+    result += [Standing(child=c, guardian=None) for c in own]
+    return result
+
+
+def standing_for_child(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Standing:
+    for standing in standings(session, national_id=principal.national_id):
+        if standing.child.id == child_id:
+            return standing
+    audit.record(session, principal=principal, action=action, outcome="deny", reason="no parental responsibility with log access", child_id=child_id)
+    raise AccessDenied(f"child {child_id} not found", status=404)
+
+
+def case_for_person(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, settings: Settings, action: str
+) -> tuple[Case, Standing, Visibility]:
+    case = session.get(Case, case_id)
+    if case is None:
+        audit.record(session, principal=principal, action=action, outcome="deny", reason="no such case", case_id=case_id)
+        raise AccessDenied(f"case {case_id} not found", status=404)
+    standing = standing_for_child(session, principal=principal, child_id=case.child_id, action=action)
+    if standing.guardian is None:
+        visibility = policy.self_visibility(session, child=standing.child, settings=settings)
+    else:
+        visibility = policy.guardian_visibility(session, child=standing.child, settings=settings)
+    return case, standing, visibility
