@@ -1,0 +1,85 @@
+"""The audit trail is hash-chained: `stafett audit verify` passes on an untouched trail and fails, naming the row,
+when one row is edited or deleted in the database. Reads write their audit row in the same transaction.
+"""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import delete, select, update
+
+from hub.audit.models import AuditEvent
+from hub.audit.service import verify_chain
+from tests.cases.helpers import make_case
+
+
+def _verify(db_url):
+    env = {**os.environ, "HUB_DATABASE_URL": db_url}
+    return subprocess.run([sys.executable, "-m", "hub.cli.main", "audit", "verify"], env=env, capture_output=True, text=True, timeout=60)
+
+
+def _busy_trail(callers):
+    clinic = callers.system("Haugesund helsestasjon", "health")
+    case_id, _, _ = make_case(clinic)
+    for _ in range(3):
+        clinic.get(f"/api/v1/cases/{case_id}")
+    return case_id
+
+
+def test_untouched_trail_verifies(callers, db_url):
+    _busy_trail(callers)
+    result = _verify(db_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "intact" in result.stdout
+
+
+def test_an_edited_row_is_named(callers, db_url, engine):
+    _busy_trail(callers)
+    with engine.begin() as conn:
+        seq, event_id = conn.execute(select(AuditEvent.seq, AuditEvent.id).order_by(AuditEvent.seq).offset(2).limit(1)).one()
+        conn.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(reason="nobody read anything"))
+    result = _verify(db_url)
+    assert result.returncode == 1
+    assert f"seq {seq}" in result.stdout and "edited" in result.stdout
+
+
+def test_a_deleted_row_is_named(callers, db_url, engine):
+    _busy_trail(callers)
+    with engine.begin() as conn:
+        seq = conn.execute(select(AuditEvent.seq).order_by(AuditEvent.seq).offset(3).limit(1)).scalar_one()
+        conn.execute(delete(AuditEvent).where(AuditEvent.seq == seq))
+    result = _verify(db_url)
+    assert result.returncode == 1 and f"seq {seq}" in result.stdout and "deleted" in result.stdout
+
+
+def test_a_deleted_tail_is_found(callers, session, engine):
+    _busy_trail(callers)
+    with engine.begin() as conn:
+        last = conn.execute(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)).scalar_one()
+        conn.execute(delete(AuditEvent).where(AuditEvent.seq == last))
+    problems = verify_chain(session)
+    assert problems and "end" in problems[0].problem
+
+
+def test_every_read_is_recorded_with_what_was_seen(callers, engine):
+    clinic = callers.system("Haugesund helsestasjon", "health")
+    case_id, _, _ = make_case(clinic)
+    entry = clinic.post(f"/api/v1/cases/{case_id}/entries", json={"kind": "note", "category": "health", "text": "x"}).json()
+    clinic.get(f"/api/v1/cases/{case_id}")
+    with engine.connect() as conn:
+        row = conn.execute(select(AuditEvent).where(AuditEvent.action == "case.read").order_by(AuditEvent.seq.desc()).limit(1)).one()
+    assert row.entry_ids == [entry["id"]] and row.client_id == clinic.client_id and row.outcome == "permit"
+
+
+def test_audit_export_as_fhir_audit_event(callers):
+    clinic = callers.system("Haugesund helsestasjon", "health")
+    case_id, _, child_id = make_case(clinic)
+    clinic.get(f"/api/v1/cases/{case_id}")
+    admin = callers.system("Kommune", "municipality", scopes=("admin",))
+    bundle = admin.get(f"/api/v1/audit/children/{child_id}").json()
+    assert bundle["resourceType"] == "Bundle" and bundle["total"] >= 2
+    actions = {e["resource"]["subtype"][0]["code"] for e in bundle["entry"]}
+    assert {"case.read", "case.create"} <= actions
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
