@@ -17,8 +17,8 @@ from hub.db.engine import begin_writing
 
 def get_session(request: Request) -> Iterator[Session]:
     session: Session = request.app.state.sessionmaker()
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        begin_writing(session)
+    # Every request writes at least its audit row, so it is a writer from the start (SQLite: BEGIN IMMEDIATE).
+    begin_writing(session)
     try:
         yield session
         session.commit()
