@@ -15,7 +15,7 @@ from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.canonical.vocab import AuthorKind, CaseStatus
-from hub.cases import repository, service
+from hub.cases import service
 from hub.cases.schemas import (
     CaseClose,
     CaseCreate,
@@ -88,7 +88,7 @@ def list_cases(
     offset: int = Query(default=0, ge=0),
 ) -> list[CaseSummary]:
     guard.require_organization(principal)
-    cases = repository.search(
+    cases = service.list_cases(
         session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset,
         participant=principal.organization.id,
     )

@@ -118,6 +118,37 @@ class Entry(ProvenanceMixin, Base):
     correction_reason: Mapped[str | None] = mapped_column(Text)
 
 
+ENTRY_CONTENT = (
+    "case_id",
+    "lineage_id",
+    "kind",
+    "category",
+    "sensitivity",
+    "author_kind",
+    "author_organization_id",
+    "author_guardian_id",
+    "author_name",
+    "occurred_at",
+    "text",
+    "codes",
+    "payload",
+    "related",
+    "retracted",
+    "source_system",
+    "source_format",
+    "source_record_id",
+    "raw_checksum",
+    "mapping_version",
+)
+
+
+def next_version(previous: Entry, *, reason: str, **changes: object) -> Entry:
+    """The next version of an entry's lineage: a copy of `previous` with `changes`; the old row is never touched."""
+    fields = {column: getattr(previous, column) for column in ENTRY_CONTENT}
+    fields.update(changes)
+    return Entry(id=uuid.uuid4(), version=previous.version + 1, previous_id=previous.id, correction_reason=reason, **fields)
+
+
 class Goal(ProvenanceMixin, Base):
     __tablename__ = "goal"
 

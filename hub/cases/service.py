@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hub.access.policy import Visibility
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
-from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant, next_version
 from hub.cases.schemas import (
     CaseClose,
     CaseCreate,
@@ -66,12 +66,6 @@ def create_case(session: Session, *, data: CaseCreate) -> Case:
     return case
 
 
-def open_case(session: Session, *, child_id: uuid.UUID, municipality: str, bti_level: int = 0) -> Case:
-    case = Case(child_id=child_id, municipality=municipality, bti_level=bti_level)
-    repository.add(session, case)
-    return case
-
-
 def list_cases(
     session: Session,
     *,
@@ -80,9 +74,10 @@ def list_cases(
     status: CaseStatus | None = None,
     limit: int = 100,
     offset: int = 0,
+    participant: uuid.UUID | None = None,
 ) -> list[Case]:
     return repository.search(
-        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset
+        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset, participant=participant
     )
 
 
@@ -161,33 +156,7 @@ def new_version(session: Session, *, previous: Entry, reason: str, **changes: ob
         raise Conflict(
             f"entry {previous.id} was already corrected; correct the latest version ({latest.version}, id {latest.id})"
         )
-    fields = {
-        column: getattr(previous, column)
-        for column in (
-            "case_id",
-            "lineage_id",
-            "kind",
-            "category",
-            "sensitivity",
-            "author_kind",
-            "author_organization_id",
-            "author_guardian_id",
-            "author_name",
-            "occurred_at",
-            "text",
-            "codes",
-            "payload",
-            "related",
-            "retracted",
-            "source_system",
-            "source_format",
-            "source_record_id",
-            "raw_checksum",
-            "mapping_version",
-        )
-    }
-    fields.update({k: v for k, v in changes.items() if v is not None})
-    entry = Entry(version=previous.version + 1, previous_id=previous.id, correction_reason=reason, **fields)
+    entry = next_version(previous, reason=reason, **{k: v for k, v in changes.items() if v is not None})
     repository.add(session, entry)
     return entry
 

@@ -29,7 +29,7 @@ from hub.canonical.records import (
 )
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
-from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant
+from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant, next_version
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
@@ -466,17 +466,9 @@ class BatchWriter:
             latest = case_repository.latest_in_lineage(self.session, key.target_id)
             if latest is None or latest.retracted:
                 continue
-            retraction = Entry(
-                id=uuid.uuid4(),
-                case_id=latest.case_id,
-                lineage_id=latest.lineage_id,
-                version=latest.version + 1,
-                previous_id=latest.id,
-                correction_reason="no longer in the source's full extract",
-                **{c: getattr(latest, c) for c in _ENTRY_COPY},
+            retraction = next_version(
+                latest, reason="no longer in the source's full extract", retracted=True, raw_checksum=self.raw_checksum
             )
-            retraction.retracted = True
-            retraction.raw_checksum = self.raw_checksum
             self.session.add(retraction)
             key.content_hash = _RETRACTED  # listing it again later restores it as a new version
             self.report.count("updated")
@@ -587,24 +579,6 @@ class BatchWriter:
 
 _RETRACTED = "retracted"  # content hash of a record its source withdrew
 
-_ENTRY_COPY = (
-    "kind",
-    "category",
-    "sensitivity",
-    "author_kind",
-    "author_organization_id",
-    "author_guardian_id",
-    "author_name",
-    "occurred_at",
-    "text",
-    "codes",
-    "payload",
-    "related",
-    "source_system",
-    "source_format",
-    "source_record_id",
-    "mapping_version",
-)
 
 
 def _not_mapped(path: str, reason: str) -> NotMapped:
