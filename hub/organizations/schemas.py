@@ -40,6 +40,13 @@ class OrganizationCreate(BaseModel):
         return [Identifier(system=s, value=v) for s, v in (check_identifier(i.system, i.value) for i in value)]
 
 
+class IdentifierRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    system: str
+    value: str
+
+
 class OrganizationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -48,5 +55,5 @@ class OrganizationRead(BaseModel):
     sector: Sector
     orgnr: str | None
     kommunenummer: str | None
-    identifiers: list[Identifier]
+    identifiers: list[IdentifierRead]
     created_at: datetime

@@ -46,3 +46,11 @@ def test_unknown_organisation_is_404(callers):
     response = admin.get(f"{ORGS}/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
     assert response.json()["status"] == 404
+
+
+def test_organisation_with_other_identifiers_reads_back(callers):
+    admin = callers.system("Kommune", "municipality", scopes=("admin",))
+    created = admin.post(ORGS, json={"name": "Bergen, bydel Bergenhus", "sector": "child_welfare", "identifiers": [{"system": "urn:ks:bydel:1201", "value": "02"}]})
+    assert created.status_code == 201, created.text
+    assert admin.get(f"{ORGS}/{created.json()['id']}").json()["identifiers"] == [{"system": "urn:ks:bydel:1201", "value": "02"}]
+    assert any(o["identifiers"] for o in admin.get(ORGS).json())
