@@ -56,7 +56,9 @@ def identifiers_of(values: list[dict[str, Any]] | None, *, path: str, not_mapped
                 system = DNR_SYSTEM
             elif system == DNR_SYSTEM and is_fodselsnummer(value):
                 system = FNR_SYSTEM
-        result.append(Identifier(system=system, value=value))
+        ident = Identifier(system=system, value=value)
+        if ident not in result:  # the same identifier twice (as in patient-example-f201-roel) is one identifier
+            result.append(ident)
     return result
 
 

@@ -5,7 +5,6 @@ Shared by the per-resource mappers (people, clinical, plans, consent, case) in a
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from adapters.fhir_r4.reader import Item
@@ -66,7 +65,7 @@ class Context:
     def stored_json(self, item: Item, *, drop: tuple[str, ...] = ("id",)) -> dict[str, Any]:
         """The resource without its id, resolvable references rewritten to the target's source id."""
         targets = {ref_id: target.source_id for ref_id, target in self.targets.get(id(item), {}).items()}
-        stored = normalized_copy(item.resource, targets) if targets else copy.deepcopy(item.resource)
+        stored = dict(normalized_copy(item.resource, targets) if targets else item.resource)  # a new top level
         for key in drop:
             stored.pop(key, None)
         return stored

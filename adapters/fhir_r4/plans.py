@@ -78,7 +78,7 @@ def map_care_plan(ctx: Context, item: Item, child_ref: str) -> None:
             end=day(period.get("end")),
             goal_refs=_goal_refs(ctx, item, res.get("goal")),
             codes=[c for concept in res.get("category") or [] for c in codes_of(concept)],
-            payload={"resourceType": "CarePlan", "status": res.get("status"), "fhir": stored},
+            payload={"resourceType": "CarePlan", "status": res.get("status"), "fhir": stored, "careplan": item.source_id},
             evaluations=evaluations_of(res, path=item.source_id),
         )
     )

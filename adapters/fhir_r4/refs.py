@@ -104,12 +104,25 @@ def iter_references(value: Any, path: str):
 
 
 def normalized_copy(value: Any, targets: dict[int, str]) -> Any:
-    """A deep copy where every Reference dict whose id() is in `targets` has its reference replaced."""
+    """`value` with every Reference dict whose id() is in `targets` replaced by a copy pointing at the target.
+
+    Only the containers on the way to a rewritten reference are copied; untouched parts are shared with `value`
+    (callers treat stored FHIR JSON as read-only), which keeps large bundles cheap.
+    """
     if isinstance(value, dict):
-        copy = {k: normalized_copy(v, targets) for k, v in value.items()}
+        changed: dict[str, Any] | None = None
+        for key, child in value.items():
+            if isinstance(child, (dict, list)):
+                new = normalized_copy(child, targets)
+                if new is not child:
+                    if changed is None:
+                        changed = dict(value)
+                    changed[key] = new
         if id(value) in targets:
-            copy["reference"] = targets[id(value)]
-        return copy
+            changed = changed if changed is not None else dict(value)
+            changed["reference"] = targets[id(value)]
+        return changed if changed is not None else value
     if isinstance(value, list):
-        return [normalized_copy(v, targets) for v in value]
+        items = [normalized_copy(v, targets) for v in value]
+        return items if any(new is not old for new, old in zip(items, value)) else value
     return value

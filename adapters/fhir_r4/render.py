@@ -98,11 +98,14 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
     contacts = [g for g in batch.guardians if g.extra.get("origin") == "Patient.contact"]
     planned += [("RelatedPerson", g.source_id, g) for g in batch.guardians if g not in contacts]
     planned += [("Goal", g.source_id, g) for g in batch.goals]
-    plans = {m.source_id for m in batch.measures if (m.payload.get("fhir") or {}).get("resourceType") == "CarePlan"}
+    # Activities name their CarePlan by the sender's source id (payload "careplan"); so does the plan itself, which
+    # matters when the view carries other ids (the hub's) than the original payload.
+    plans = {m.payload.get("careplan", m.source_id): m.source_id for m in batch.measures
+             if (m.payload.get("fhir") or {}).get("resourceType") == "CarePlan"}
     activities: dict[str, list] = {}
     for measure in batch.measures:
         if measure.payload.get("careplan") in plans and "fhir_activity" in measure.payload:
-            activities.setdefault(measure.payload["careplan"], []).append(measure)
+            activities.setdefault(plans[measure.payload["careplan"]], []).append(measure)
         else:
             planned.append(("CarePlan", measure.source_id, measure))
     for entry in batch.entries:
@@ -122,6 +125,7 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
         if fact.participants:
             assigned[f"{fact.source_id}#team"] = ids.assign("CareTeam", f"{fact.source_id}#team")
 
+    _alias_stored_references(batch, ids)
     patient_ref = ids.ref(child.source_id)
     out: list[dict[str, Any]] = []
     for rtype, source_id, record in planned:
@@ -158,6 +162,45 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
         "entry": out,
     }
     return json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_SUBJECT_KEYS = ("subject", "patient", "beneficiary")
+_ORG_AUTHOR_KEYS = ("recorder", "asserter", "performer", "author", "sender", "participant", "serviceProvider")
+
+
+def _reference_strings(value: Any) -> list[str]:
+    refs = value if isinstance(value, list) else [value]
+    found = []
+    for ref in refs:
+        if isinstance(ref, dict) and isinstance(ref.get("individual") or ref.get("actor"), dict):
+            ref = ref.get("individual") or ref.get("actor")
+        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
+            found.append(ref["reference"])
+    return found
+
+
+def _alias_stored_references(batch: ParsedBatch, ids: Ids) -> None:
+    """Stored FHIR payloads point at the *sender's* source ids; when the view uses other ids (the hub's), map them:
+    the subject is this child, an entry's original id is in its provenance, its first organisation author is the
+    entry's author organisation. Without this, an export of a hub case re-imports without its entries."""
+    child_url = ids.refs[batch.children[0].source_id]
+    for record in [*batch.entries, *batch.measures]:
+        stored = record.payload.get("fhir")
+        if not isinstance(stored, dict):
+            continue
+        for key in _SUBJECT_KEYS:
+            for ref in _reference_strings(stored.get(key)):
+                ids.refs.setdefault(ref, child_url)
+        provenance = getattr(record, "provenance", None)
+        if provenance is not None and provenance.source_record_id and record.source_id in ids.refs:
+            ids.refs.setdefault(provenance.source_record_id, ids.refs[record.source_id])
+        org = getattr(record, "author_org_ref", None)
+        if org in ids.refs:
+            for key in _ORG_AUTHOR_KEYS:
+                refs = [r for r in _reference_strings(stored.get(key)) if r.startswith("Organization/")]
+                if refs:
+                    ids.refs.setdefault(refs[0], ids.refs[org])
+                    break
 
 
 def _consent(record: Any, patient_ref: dict[str, str], ids: Ids) -> dict[str, Any]:

@@ -136,14 +136,22 @@ def _evaluations(measure: MeasureRecord) -> list[dict[str, Any]]:
     return result
 
 
+def _with_evaluations(element: dict[str, Any], measure: MeasureRecord) -> dict[str, Any]:
+    """The stored plan/activity with the hub's current evaluations (added in the hub after the plan came in)."""
+    extension = [e for e in element.get("extension") or [] if e.get("url") != EVALUATION_EXT] + _evaluations(measure)
+    element.pop("extension", None)
+    return {**element, "extension": extension} if extension else element
+
+
 def care_plan_resource(measure: MeasureRecord, patient_ref: dict[str, str], ids: Any,
                        activities: list[MeasureRecord]) -> dict[str, Any]:
     stored = measure.payload.get("fhir")
     if isinstance(stored, dict) and stored.get("resourceType") == "CarePlan":
-        resource = ids.rewrite(copy.deepcopy(stored))
+        resource = _with_evaluations(ids.rewrite(copy.deepcopy(stored)), measure)
         ordered = sorted(activities, key=lambda m: m.payload.get("activity_index", 0))
         if ordered:
-            resource["activity"] = [ids.rewrite(copy.deepcopy(m.payload["fhir_activity"])) for m in ordered]
+            resource["activity"] = [_with_evaluations(ids.rewrite(copy.deepcopy(m.payload["fhir_activity"])), m)
+                                    for m in ordered]
         return resource
     period = _clean({"start": measure.start.isoformat() if measure.start else None,
                      "end": measure.end.isoformat() if measure.end else None})
