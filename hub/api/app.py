@@ -18,6 +18,7 @@ from hub.children.endpoints import router as children_router
 from hub.consent.endpoints import router as consent_router
 from hub.core.logging import install_access_log
 from hub.export.endpoints import router as export_router
+from hub.fhir.endpoints import router as fhir_router
 from hub.core.settings import Settings, get_settings
 from hub.db.engine import make_engine, session_factory, session_scope
 from hub.identity.endpoints import router as identity_router
@@ -37,6 +38,7 @@ ROUTERS = (
     identity_router,
     me_router,
     audit_router,
+    fhir_router,
 )
 
 

@@ -1,0 +1,214 @@
+"""Benchmark: end-to-end FHIR ingest (TestClient, fresh SQLite file per run, real token) versus fhir.resources.R4B
+Bundle validation alone, on the same generated transaction bundles of 100 … 5,000 entries; prints both and ratios.
+"""
+
+# End-to-end is POST /api/v1/ingest/fhir-r4 (the pipeline; the targets apply to it) and, for comparison, POST /fhir
+# (the facade also reads the Bundle to plan conditional creates and answers per entry). Best of a few runs each.
+# Run: python -m bench.ingest_fhir  (BENCH_SIZES=100,500 to choose). Targets: ratio >= 0.5, t(5000)/t(500) <= 11.
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from fhir.resources.R4B.bundle import Bundle
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+SIZES = tuple(int(s) for s in os.environ.get("BENCH_SIZES", "100,500,1000,5000").split(","))
+SEED = 20261123
+PIPELINE = "/api/v1/ingest/fhir-r4"
+FACADE = "/fhir"
+PER_PATIENT = 50
+FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+_OBSERVATIONS = [("29463-7", "Body weight", "kg", 10, 40), ("8302-2", "Body height", "cm", 80, 160),
+                 ("39156-5", "BMI", "kg/m2", 13, 22), ("8867-4", "Heart rate", "/min", 60, 120)]
+_CONDITIONS = [("65363002", "Otitis media"), ("195662009", "Acute viral pharyngitis"), ("444814009", "Viral sinusitis"),
+               ("10509002", "Acute bronchitis"), ("40055000", "Chronic sinusitis")]
+_VACCINES = [("20", "DTaP"), ("10", "IPV"), ("03", "MMR"), ("49", "Hib")]
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _day(rng: random.Random) -> str:
+    return f"20{rng.randint(16, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(8, 15):02d}:{rng.randint(0, 59):02d}:00+01:00"
+
+
+def _fnr(rng: random.Random) -> str:
+    """An 11-digit fødselsnummer with valid mod-11 check digits."""
+    while True:
+        digits = [int(c) for c in f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(10, 20):02d}{rng.randint(100, 499)}"]
+        k1 = 11 - sum(d * w for d, w in zip(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2))) % 11
+        k1 = 0 if k1 == 11 else k1
+        k2 = 11 - sum(d * w for d, w in zip([*digits, k1], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))) % 11
+        k2 = 0 if k2 == 11 else k2
+        if k1 < 10 and k2 < 10:
+            return "".join(map(str, [*digits, k1, k2]))
+
+
+def _patient_resources(rng: random.Random, count: int) -> list[tuple[str, dict]]:
+    patient_url = f"urn:uuid:{_uuid(rng)}"
+    subject = {"reference": patient_url}
+    items = [(patient_url, {
+        "resourceType": "Patient", "id": _uuid(rng), "identifier": [{"system": FNR_SYSTEM, "value": _fnr(rng)}],
+        "name": [{"family": rng.choice(["Hansen", "Johansen", "Olsen", "Larsen"]), "given": [rng.choice(["Kari", "Ola", "Nora", "Emil"])]}],
+        "gender": rng.choice(["female", "male"]), "birthDate": f"201{rng.randint(2, 9)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        "address": [{"line": ["Storgata 1"], "city": "Haugesund", "postalCode": "5525"}],
+    })]
+    encounters: list[str] = []
+    while len(items) < count:
+        kind = rng.random()
+        url = f"urn:uuid:{_uuid(rng)}"
+        rid = _uuid(rng)
+        if kind < 0.15 or not encounters:
+            resource = {"resourceType": "Encounter", "id": rid, "status": "finished",
+                        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+                        "type": [{"coding": [{"system": SNOMED, "code": "410620009", "display": "Well child visit"}]}],
+                        "subject": subject, "period": {"start": _day(rng)}}
+            encounters.append(url)
+        elif kind < 0.65:
+            code, display, unit, low, high = rng.choice(_OBSERVATIONS)
+            resource = {"resourceType": "Observation", "id": rid, "status": "final",
+                        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+                        "code": {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display},
+                        "subject": subject, "encounter": {"reference": rng.choice(encounters)}, "effectiveDateTime": _day(rng),
+                        "valueQuantity": {"value": round(rng.uniform(low, high), 1), "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+        elif kind < 0.8:
+            code, display = rng.choice(_CONDITIONS)
+            resource = {"resourceType": "Condition", "id": rid,
+                        "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "resolved"}]},
+                        "code": {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": display},
+                        "subject": subject, "encounter": {"reference": rng.choice(encounters)}, "onsetDateTime": _day(rng)}
+        elif kind < 0.92:
+            code, display = rng.choice(_VACCINES)
+            resource = {"resourceType": "Immunization", "id": rid, "status": "completed",
+                        "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": code, "display": display}], "text": display},
+                        "patient": subject, "encounter": {"reference": rng.choice(encounters)}, "occurrenceDateTime": _day(rng), "primarySource": True}
+        else:
+            code, display = rng.choice(_CONDITIONS)
+            resource = {"resourceType": "CarePlan", "id": rid, "status": "active", "intent": "plan",
+                        "title": f"Oppfølging: {display}", "subject": subject, "period": {"start": _day(rng)[:10]},
+                        "category": [{"coding": [{"system": SNOMED, "code": "734163000", "display": "Care plan"}]}],
+                        "activity": [{"detail": {"status": "in-progress", "description": "Kontroll hos helsesykepleier",
+                                                 "code": {"coding": [{"system": SNOMED, "code": "185389009", "display": "Follow-up visit"}]}}}]}
+        items.append((url, resource))
+    return items
+
+
+def make_bundle(size: int, seed: int = SEED) -> bytes:
+    rng = random.Random(seed + size)
+    entries = []
+    while len(entries) < size:
+        for url, resource in _patient_resources(rng, min(PER_PATIENT, size - len(entries))):
+            entries.append({"fullUrl": url, "resource": resource,
+                            "request": {"method": "POST", "url": resource["resourceType"]}})
+    return json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": entries}).encode()
+
+
+def validate_only(payload: bytes) -> float:
+    start = time.perf_counter()
+    Bundle.model_validate_json(payload)
+    return time.perf_counter() - start
+
+
+class Hub:
+    """One in-process hub on a SQLite file with one registered health system and its access token."""
+
+    def __init__(self, template: Path, folder: Path):
+        from hub.api.app import create_app
+        from hub.core.settings import Settings
+
+        db = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(template, db)
+        self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106"))
+        self.client = TestClient(self.app)
+        self.client.__enter__()
+        self.token = self._token()
+
+    def _token(self) -> str:
+        from hub.auth import clients
+        from hub.canonical.vocab import Sector
+        from hub.db.engine import session_scope
+        from hub.organizations.models import Organization
+
+        key = ECKey.generate_key("P-256", parameters={"kid": "bench", "alg": "ES256", "use": "sig"}, private=True)
+        with session_scope(self.app.state.engine) as session:
+            org = Organization(name="Bench helsestasjon", sector=Sector.health, kommunenummer="1106")
+            session.add(org)
+            session.flush()
+            client_id = clients.register_client(session, organization=org, scopes=["ingest", "case.read"],
+                                                jwks={"keys": [key.as_dict(private=False)]}).client_id
+        audience = str(self.client.base_url).rstrip("/") + "/oauth/token"
+        now = int(time.time())
+        assertion = jwt.encode({"alg": "ES256", "kid": key.kid}, {"iss": client_id, "sub": client_id, "aud": audience,
+                                                                   "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}, key)
+        answer = self.client.post("/oauth/token", data={
+            "grant_type": "client_credentials", "scope": "ingest case.read", "client_assertion": assertion,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+        answer.raise_for_status()
+        return answer.json()["access_token"]
+
+    def ingest(self, payload: bytes, url: str) -> float:
+        start = time.perf_counter()
+        response = self.client.post(url, content=payload, headers={
+            "content-type": "application/fhir+json", "authorization": f"Bearer {self.token}"})
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.text[:500]
+        return elapsed
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
+        self.app.state.engine.dispose()
+
+
+def main() -> None:
+    from hub.db.engine import session_scope, make_engine
+    from hub.db.migrate import upgrade
+    from hub.keys.service import ensure_keys
+
+    folder = Path(tempfile.mkdtemp(prefix="stafett-bench-"))
+    try:
+        template = folder / "template.db"
+        upgrade(f"sqlite:///{template}")
+        engine = make_engine(f"sqlite:///{template}")
+        with session_scope(engine) as session:
+            ensure_keys(session)
+        engine.dispose()
+        results = {}
+        for size in SIZES:
+            payload = make_bundle(size)
+            runs = 2 if size >= 5000 else 3
+            validation = min(validate_only(payload) for _ in range(runs))
+            timings: dict[str, list[float]] = {PIPELINE: [], FACADE: []}
+            for _ in range(runs):
+                for url in (PIPELINE, FACADE):
+                    hub = Hub(template, folder)  # a fresh database each run: every resource is new
+                    timings[url].append(hub.ingest(payload, url))
+                    hub.close()
+            results[size] = (min(timings[PIPELINE]), min(timings[FACADE]), validation, len(payload))
+        print(f"{'entries':>7} {'KiB':>6} | {'ingest s':>8} {'res/s':>6} | {'/fhir s':>8} {'res/s':>6} | "
+              f"{'validate s':>10} {'res/s':>6} | {'ratio':>5} {'/fhir ratio':>11}")
+        for size, (e2e, facade, validation, nbytes) in results.items():
+            print(f"{size:>7} {nbytes // 1024:>6} | {e2e:>8.3f} {size / e2e:>6.0f} | {facade:>8.3f} {size / facade:>6.0f} | "
+                  f"{validation:>10.3f} {size / validation:>6.0f} | {validation / e2e:>5.2f} {validation / facade:>11.2f}")
+        print("ratio = end-to-end resources/s ÷ validation-only resources/s (target >= 0.5)")
+        if 500 in results and 5000 in results:
+            print(f"t(5000)/t(500): ingest {results[5000][0] / results[500][0]:.2f}, "
+                  f"/fhir {results[5000][1] / results[500][1]:.2f} (target <= 11)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

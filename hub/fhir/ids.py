@@ -1,0 +1,66 @@
+"""How hub ids become FHIR ids on the facade (one rule, no lookup table), and the rewrite of a rendered export
+to use them: absolute fullUrls under /fhir, relative references, meta.versionId for entries.
+"""
+
+# The mapping: every FHIR id is the hub's own UUID —
+#   Patient = child.id, EpisodeOfCare = case.id, Organization = organization.id, RelatedPerson = guardian.id,
+#   Goal = goal.id, CarePlan = measure.id (activities stay inside their plan), Consent = consent.id, and the
+#   entry-derived types (Condition, Observation, Encounter, Immunization, DiagnosticReport, DocumentReference,
+#   Composition, Flag, Communication) = entry.lineage_id, with meta.versionId = the entry's current version.
+# The fhir-r4 adapter's render() names resources urn:uuid:uuid5(ns, source id); the facade renames them back.
+# CareTeam, Provenance and Practitioner resources in $everything are derived and keep their urn:uuid ids.
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from adapters.fhir_r4.clinical import ENTRY_TYPES
+from adapters.fhir_r4.reader import HASH_NAMESPACE
+from hub.canonical.records import ParsedBatch
+
+ENTRY_RESOURCE_TYPES: tuple[str, ...] = (*ENTRY_TYPES, "Communication")
+READABLE_TYPES: tuple[str, ...] = (
+    "Patient", "EpisodeOfCare", "Organization", "RelatedPerson", "Goal", "CarePlan", "Consent", *ENTRY_RESOURCE_TYPES,
+)
+
+
+def _hub_ids(view: ParsedBatch) -> list[str]:
+    parts = (view.children, view.organizations, view.guardians, view.case_facts, view.goals, view.measures,
+             view.entries, view.consents)
+    return [record.source_id for part in parts for record in part]
+
+
+def _rewrite(value: Any, urls: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        ref = value.get("reference")
+        if isinstance(ref, str) and ref in urls:
+            value["reference"] = urls[ref]
+        for key, child in value.items():
+            if key != "contained" and isinstance(child, (dict, list)):
+                _rewrite(child, urls)
+    elif isinstance(value, list):
+        for child in value:
+            _rewrite(child, urls)
+
+
+def to_facade_ids(bundle: dict[str, Any], view: ParsedBatch, *, base: str) -> list[dict[str, Any]]:
+    """The rendered export's entries with hub ids, absolute fullUrls under `base` and relative references."""
+    reverse = {str(uuid.uuid5(HASH_NAMESPACE, sid)): sid for sid in _hub_ids(view)}
+    versions = {e.source_id: e.version for e in view.entries}
+    urls: dict[str, str] = {}
+    entries = bundle.get("entry") or []
+    for entry in entries:
+        resource = entry["resource"]
+        hub_id = reverse.get(resource.get("id"))
+        if hub_id is None:
+            continue
+        rtype = resource["resourceType"]
+        resource["id"] = hub_id
+        urls[entry["fullUrl"]] = f"{rtype}/{hub_id}"
+        entry["fullUrl"] = f"{base}/{rtype}/{hub_id}"
+        if versions.get(hub_id) is not None:
+            resource["meta"] = {**(resource.get("meta") or {}), "versionId": str(versions[hub_id])}
+    for entry in entries:
+        _rewrite(entry["resource"], urls)
+    return entries
