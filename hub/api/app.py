@@ -19,6 +19,7 @@ from hub.consent.endpoints import router as consent_router
 from hub.core.logging import install_access_log
 from hub.export.endpoints import router as export_router
 from hub.fhir.endpoints import router as fhir_router
+from hub.handover.endpoints import router as handover_router
 from hub.core.settings import Settings, get_settings
 from hub.db.engine import make_engine, session_factory, session_scope
 from hub.identity.endpoints import router as identity_router
@@ -33,6 +34,7 @@ ROUTERS = (
     children_router,
     cases_router,
     export_router,
+    handover_router,
     consent_router,
     ingest_router,
     identity_router,

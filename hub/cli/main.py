@@ -65,7 +65,8 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo hub after loading it."),
 ) -> None:
     """Create a fresh demo database (Haugesund 1106 and Tysvær 1146), load a child's case, and serve it."""
-    from hub.demo.load import load_demo
+    from hub.canonical.vocab import FNR_SYSTEM
+    from hub.demo.load import DEMO_CHILD_FNR, load_demo
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -74,6 +75,8 @@ def demo(
     summary = load_demo(settings)
     key_file = database.with_name(database.stem + "-key.json")
     key_file.write_text(json.dumps({"client_id": summary.client_id, "private_jwk": summary.private_jwk}, indent=2))
+    school_key_file = database.with_name(database.stem + "-school-key.json")
+    school_key_file.write_text(json.dumps({"client_id": summary.school_client_id, "private_jwk": summary.school_private_jwk}, indent=2))
     base = f"http://{host}:{port}"
     console.print(f"[bold green]Demo hub loaded[/bold green] into {database}")
     for line in summary.lines:
@@ -84,6 +87,10 @@ def demo(
     typer.echo(
         f'  curl -s -H "Authorization: Bearer $(stafett token --key {key_file} --hub {base})" {base}/api/v1/cases/{summary.case_id}\n'
     )
+    console.print(f"  School:    {summary.school_client_id} (Skåredalen skole, handover.read); its private key is in {school_key_file}")
+    console.print("  The kindergarten-to-school handover as the school receives it (SIF AU; or format=kindergarten-v1, fhir-r4):\n")
+    handover = f"{base}/api/v1/handover?identifier={FNR_SYSTEM}%7C{DEMO_CHILD_FNR}&format=sif-au"
+    typer.echo(f'  curl -s -H "Authorization: Bearer $(stafett token --key {school_key_file} --hub {base})" "{handover}"\n')
     if serve_after:
         _serve(settings, host, port)
 

@@ -1,5 +1,6 @@
 """Loads the demo: Haugesund (1106) and Tysvær (1146), one organisation of every sector, a child's level-2 case
-with concerns, goals, measures (one at home), evaluations and entries from several services.
+with concerns, goals, measures (one at home), evaluations and entries from several services, and the kindergarten's
+transition report pushed through the ingest pipeline, ready for the school's handover pull.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from joserfc.jwk import ECKey
+from sqlalchemy import func, select
 
+from hub.audit import service as audit
 from hub.auth.clients import register_client
 from hub.canonical.records import ContactPoint, HumanName, Identifier, PostalAddress
 from hub.canonical.vocab import FNR_SYSTEM, Category, EntryKind, Sector
 from hub.cases import service as cases
+from hub.cases.models import Entry, Measure
 from hub.cases.schemas import (
     CaseCreate,
     CoordinatorIn,
@@ -29,12 +33,17 @@ from hub.consent import service as consents
 from hub.consent.schemas import ConsentCreate
 from hub.core.settings import Settings
 from hub.db.engine import make_engine, session_scope
+from hub.demo.kindergarten_report import report as kindergarten_report
 from hub.identity.numbers import orgnr_problem
+from hub.ingest.service import ingest_payload
 from hub.organizations import service as organizations
 from hub.organizations.models import Organization
 from hub.organizations.schemas import OrganizationCreate
 
 DEMO_CHILD_FNR = "04021950128"
+# Synthetic test numbers (month + 80, as in Skatteetaten's Tenor test data): no real person has them.
+DEMO_MOTHER_FNR = "12849000029"
+DEMO_FATHER_FNR = "24868800077"
 
 
 def valid_orgnr(prefix: int) -> str:
@@ -72,20 +81,47 @@ class DemoSummary:
     lines: list[str] = field(default_factory=list)
     client_id: str = ""
     private_jwk: dict = field(default_factory=dict)
+    school_client_id: str = ""
+    school_private_jwk: dict = field(default_factory=dict)
 
 
-def _demo_client(session, organization_id: uuid.UUID) -> tuple[str, dict]:
-    """A ready-made system client for the health clinic, with a fresh EC key (demo only)."""
+CLINIC_SCOPES = ["ingest", "case.read", "case.write", "handover.read", "transfer"]
+SCHOOL_SCOPES = ["handover.read", "case.read"]
+
+
+def _demo_client(session, organization_id: uuid.UUID, scopes: list[str] = CLINIC_SCOPES) -> tuple[str, dict]:
+    """A ready-made system client for a demo organisation, with a fresh EC key (demo only)."""
     key = ECKey.generate_key("P-256", parameters={"kid": "demo-key", "alg": "ES256", "use": "sig"}, private=True)
     organization = session.get(Organization, organization_id)
     client = register_client(
         session,
         organization=organization,
-        scopes=["ingest", "case.read", "case.write", "handover.read", "transfer"],
+        scopes=scopes,
         jwks={"keys": [key.as_dict(private=False)]},
-        name="demo client (Haugesund helsestasjon)",
+        name=f"demo client ({organization.name})",
     )
     return client.client_id, key.as_dict(private=True)
+
+
+def _count(session, model, case) -> int:
+    query = select(func.count()).select_from(model).where(model.case_id == case.id, model.source_format == "kindergarten-v1")
+    return session.scalar(query)
+
+
+def _push_kindergarten_report(session, settings: Settings, orgs: dict[str, uuid.UUID]):
+    """Solstråla barnehage's transition report, through the same pipeline as POST /api/v1/ingest/kindergarten-v1."""
+    kindergarten = session.get(Organization, orgs["Solstråla barnehage"])
+    school = session.get(Organization, orgs["Skåredalen skole"])
+    payload = kindergarten_report(
+        kindergarten_orgnr=kindergarten.orgnr, school_orgnr=school.orgnr, child_fnr=DEMO_CHILD_FNR, mother_fnr=DEMO_MOTHER_FNR
+    )
+    result = ingest_payload(
+        session, settings=settings, format_id="kindergarten-v1", payload=payload, content_type="application/xml",
+        sender="demo (Solstråla barnehage)", sender_organization=kindergarten,
+    )
+    for child_id in result.children:
+        audit.record(session, principal=None, action="ingest", child_id=child_id, reason=f"kindergarten-v1 {result.raw_checksum[:12]}")
+    return result
 
 
 def _at(day: str) -> datetime:
@@ -115,6 +151,7 @@ def load_demo(settings: Settings) -> DemoSummary:
                 guardians=[
                     GuardianCreate(
                         names=[HumanName(given=["Anna"], family="Demo")],
+                        national_id=DEMO_MOTHER_FNR,
                         relation="mother",
                         parental_responsibility="felles",
                         may_see_log=True,
@@ -122,6 +159,7 @@ def load_demo(settings: Settings) -> DemoSummary:
                     ),
                     GuardianCreate(
                         names=[HumanName(given=["Piotr"], family="Demo")],
+                        national_id=DEMO_FATHER_FNR,
                         relation="father",
                         parental_responsibility="felles",
                         may_see_log=True,
@@ -184,13 +222,23 @@ def load_demo(settings: Settings) -> DemoSummary:
             ),
         )
         client, private_jwk = _demo_client(session, orgs["Haugesund helsestasjon"])
-        summary = DemoSummary(case_id=case.id, child_id=child.id, organisations=orgs, client_id=client, private_jwk=private_jwk)
+        pushed = _push_kindergarten_report(session, settings, orgs)
+        if pushed.cases != [case.id] or pushed.children != [child.id]:
+            raise RuntimeError("the demo kindergarten report did not land on the demo case")  # a bug, not a user error
+        school_client, school_jwk = _demo_client(session, orgs["Skåredalen skole"], SCHOOL_SCOPES)
+        summary = DemoSummary(
+            case_id=case.id, child_id=child.id, organisations=orgs, client_id=client, private_jwk=private_jwk,
+            school_client_id=school_client, school_private_jwk=school_jwk,
+        )
         summary.lines = [
             f"{len(orgs)} organisations in Haugesund (1106) and Tysvær (1146), one of every sector",
             "1 child (fødselsnummer 04021950128, a published test value) with 2 guardians",
             f"1 case at BTI level 2 with {len(timeline)} entries, 1 goal, 3 measures (1 at home), 2 evaluations",
             "a coordinator handover to the school, proposed and waiting for acceptance",
             "the mother's consent to share with the clinic, kindergarten, PPT and school",
+            f"Solstråla barnehage's transition report (kindergarten-v1) pushed through the ingest pipeline onto the same "
+            f"case: {_count(session, Entry, case)} entries and {_count(session, Measure, case)} measure, with the "
+            "mother's consent to share it with Skåredalen skole",
         ]
     engine.dispose()
     return summary

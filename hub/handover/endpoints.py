@@ -1,0 +1,32 @@
+"""Route for the handover pull: GET /api/v1/handover?identifier=system|value&format=sif-au|kindergarten-v1|fhir-r4
+(scope handover.read). 403 names why when no consent or legal basis covers the caller; 404 for an unknown child.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from hub.api.deps import DbSession
+from hub.auth.deps import require
+from hub.auth.principal import Principal
+from hub.handover import service
+
+router = APIRouter(prefix="/api/v1", tags=["handover"])
+
+
+@router.get("/handover", response_class=Response)
+def pull_handover(
+    request: Request,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(require("handover.read"), scope="function")],
+    identifier: str = Query(description="the child's identifier as system|value, e.g. urn:oid:2.16.578.1.12.4.1.4.1|<fnr>"),
+    format: str = Query(description="sif-au, kindergarten-v1 or fhir-r4"),  # noqa: A002 - the API's word
+) -> Response:
+    package = service.pull(
+        session, principal=principal, identifier=identifier, format_id=format,
+        settings=request.app.state.settings, media_type=request.headers.get("accept"),
+    )
+    return Response(package.body, media_type=package.media_type, headers={"Stafett-Case-Id": str(package.case_id)})

@@ -1,0 +1,107 @@
+"""Rules of the handover pull: which child and which case, what the requesting organisation may see of it, the
+rendered package, and the audit record of every attempt (refusals included).
+
+Case choice: among the child's open cases, the one in the requester's municipality, else the most recently opened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adapters.base import Renderer
+from adapters.registry import get_adapter
+from hub.access import guard, policy
+from hub.access.policy import Visibility
+from hub.audit import service as audit
+from hub.auth.principal import Principal
+from hub.canonical.vocab import CaseStatus
+from hub.cases import repository as cases
+from hub.cases.models import Case
+from hub.children import service as children
+from hub.children.models import Child
+from hub.core.errors import AccessDenied, UnsupportedMediaType
+from hub.core.settings import Settings
+from hub.export import service as export
+from hub.export.case_view import build_case_view
+from hub.handover import redact
+from hub.organizations.models import Organization
+
+ACTION = "handover.pull"
+
+
+@dataclass
+class Package:
+    body: bytes
+    media_type: str
+    case_id: uuid.UUID
+    entry_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def choose_case(session: Session, *, child: Child, organization: Organization) -> Case | None:
+    """The open case in the requester's municipality, else the most recently opened open case."""
+    open_cases = list(
+        session.scalars(
+            select(Case).where(Case.child_id == child.id, Case.status == CaseStatus.open).order_by(Case.opened_at.desc(), Case.id)
+        )
+    )
+    local = [c for c in open_cases if organization.kommunenummer and c.municipality == organization.kommunenummer]
+    return (local or open_cases or [None])[0]
+
+
+def visibility_for(session: Session, *, case: Case, child: Child, organization: Organization, settings: Settings) -> Visibility:
+    """A participant already sees its own entries plus what consent covers (a superset of the handover view)."""
+    if any(p.organization_id == organization.id for p in case.participants):
+        return policy.organization_visibility(session, case=case, organization=organization, settings=settings)
+    return policy.handover_visibility(session, child=child, organization=organization, settings=settings)
+
+
+def _renderer(format_id: str) -> None:
+    if not isinstance(get_adapter(format_id), Renderer):
+        raise UnsupportedMediaType(f"format {format_id} can be pushed to the hub but not handed over")
+
+
+def _deny(session: Session, principal: Principal, reason: str, status: int, detail: str, **ids) -> AccessDenied:
+    audit.record(session, principal=principal, action=ACTION, outcome="deny", reason=reason, purpose="handover", **ids)
+    return AccessDenied(detail, status=status)
+
+
+def pull(
+    session: Session,
+    *,
+    principal: Principal,
+    identifier: str,
+    format_id: str,
+    settings: Settings,
+    media_type: str | None = None,
+) -> Package:
+    guard.require_organization(principal)
+    _renderer(format_id)
+    organization = principal.organization
+    found = children.find_children(session, identifier=identifier)
+    if not found:
+        raise _deny(session, principal, "no child with this identifier", 404, "no child with this identifier is known to the hub")
+    child = found[0]
+    case = choose_case(session, child=child, organization=organization)
+    if case is None:
+        raise _deny(session, principal, "the child has no open case", 404, "the child has no open case to hand over", child_id=child.id)
+    visibility = visibility_for(session, case=case, child=child, organization=organization, settings=settings)
+    if not visibility.permit:
+        raise _deny(
+            session, principal, visibility.reason, 403,
+            f"no handover to {organization.name}: {visibility.reason}. The guardians (or the young person) must "
+            "consent to sharing with this organisation or its sector, or a legal basis must be recorded",
+            child_id=child.id, case_id=case.id,
+        )
+    view = redact.for_receiver(build_case_view(session, case=case, visibility=visibility), visibility=visibility)
+    body, chosen = export.render(view, format_id=format_id, media_type=media_type)
+    current = {e.lineage_id: e.id for e in cases.current_entries(session, case.id)}
+    entry_ids = redact.handed_over_entry_ids(view, current)
+    audit.record(
+        session, principal=principal, action=ACTION, reason=f"{format_id}; {visibility.reason}", purpose="handover",
+        child_id=child.id, case_id=case.id, entry_ids=entry_ids,
+    )
+    return Package(body=body, media_type=chosen, case_id=case.id, entry_ids=entry_ids)
