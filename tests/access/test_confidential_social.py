@@ -1,0 +1,323 @@
+"""Child-welfare and social entries are confidential on every read path: seen by their author and the organisation
+that pushed them, by others only under a consent (or legal basis) that names the category, never by guardians.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hub.canonical.vocab import FNR_SYSTEM
+from tests.shared_data import require_shared
+
+CHILD_FNR = "02011088123"  # the child of the SSB test extracts (born 2010-01-02)
+GUARDIAN_FNR = "15038010015"
+SOCIAL_TEXT = "NAV-notat: familien mottar økonomisk sosialhjelp og har husleierestanse"
+SCHOOL_TEXT = "Skolen: leser godt og trives i klassen"
+CONFIDENTIAL = "confidential"
+
+# Texts that exist only in the confidential records (SSB extract, KS report, NAV entry).
+CHILD_WELFARE_MARKERS = (
+    "Bekymringsmelding mottatt",  # SSB Melding
+    "Foreldres somatiske sykdom",  # SSB Saksinnhold
+    "Sendt til fylkesnemnd",  # SSB Vedtak/Krav
+    "BVL § 4-12",  # SSB legal basis
+    "Tiltaksplan etter BVL2021",  # SSB Plan
+    "Hjemmekonsulent/miljøarbeider",  # SSB Tiltak (measure)
+    "selve innholdet i bekymringsmeldingen",  # KS melding
+    "selve historien i bekymringsmeldingen",  # KS historie
+    "Navnesen Navn Mellomnavn",  # KS reporter
+    "lærer@skole.no",  # KS reporter's e-mail
+    "Synes det er vanskelig å snakke om dette",  # KS: why the child was not told of the report
+)
+SOCIAL_MARKERS = ("økonomisk sosialhjelp",)
+# Traces that child welfare is involved at all: its services, the SSB journal number, the KS reporter.
+INVOLVEMENT_MARKERS = ("Barneverntjenesten", "Kongsvinger", "Bergenhus", "Lærerskolen", "journalnummer", "child_welfare")
+EXPORT_FORMATS = ("fhir-r4", "sif-au", "kindergarten-v1")
+
+
+@dataclass
+class Scenario:
+    welfare: object
+    clinic: object
+    school: object
+    kindergarten: object
+    nav: object
+    guardian: object
+    young_person: object
+    case_id: str
+    child_id: str
+    guardian_id: str
+    entries: dict[str, dict] = field(default_factory=dict)  # name -> the entry as its author sees it
+    measure_id: str = ""
+
+
+def _ks_report_for_the_same_child() -> bytes:
+    """The official public v2 example, for the SSB extract's child only (own variation, in memory)."""
+    report = json.loads((require_shared("ks-bekymringsmelding", "schema", "examples") / "offentligBekymringsmeldingV2.json").read_bytes())
+    first = report["offentligBarn"][0]
+    first["fnr"] = CHILD_FNR
+    report["offentligBarn"] = [first]
+    return json.dumps(report, ensure_ascii=False).encode()
+
+
+@pytest.fixture
+def scn(callers) -> Scenario:
+    """Built through the API: a child welfare service pushes a real SSB extract and a KS report for one child, a NAV
+    office writes a social note, a clinic, a school and a kindergarten take part, the mother is a guardian."""
+    scopes = ("ingest", "case.read", "case.write", "handover.read")
+    welfare = callers.system("Barneverntjenesten Haugesund", "child_welfare", scopes=scopes)
+    clinic = callers.system("Haugesund helsestasjon", "health", scopes=scopes)
+    school = callers.system("Skåredalen skole", "school", scopes=scopes)
+    nav = callers.system("NAV Haugesund", "nav", scopes=scopes)
+    kindergarten_org = callers.organization("Solsikken barnehage", "kindergarten", orgnr="971526920")
+    kindergarten = callers.system(scopes=scopes, organization_id=kindergarten_org)  # kindergarten-v1 needs its orgnr
+
+    ssb = (require_shared("ssb-barnevern", "examples") / "test01_file09_total.xml").read_bytes()
+    pushed = welfare.post(
+        "/api/v1/ingest/ssb-barnevern", content=ssb, params={"municipality": "1106"},
+        headers={"content-type": "application/xml; extract=total"},
+    )
+    assert pushed.status_code == 200, pushed.text
+    reported = welfare.post(
+        "/api/v1/ingest/ks-bekymringsmelding", content=_ks_report_for_the_same_child(), params={"municipality": "1106"},
+        headers={"content-type": "application/json"},
+    )
+    assert reported.status_code == 200, reported.text
+    assert pushed.json()["cases"] == reported.json()["cases"], "SSB and KS records of one child land on one case"
+    (case_id,) = pushed.json()["cases"]
+    (child_id,) = pushed.json()["children"]
+
+    for org, role in ((clinic, "health"), (school, "school"), (kindergarten, "kindergarten"), (nav, "nav")):
+        added = welfare.post(f"/api/v1/cases/{case_id}/participants", json={"organization_id": org.org, "role": role})
+        assert added.status_code == 201, added.text
+    social = nav.post(f"/api/v1/cases/{case_id}/entries", json={"kind": "note", "category": "social", "sensitivity": CONFIDENTIAL, "text": SOCIAL_TEXT})
+    assert social.status_code == 201, social.text
+    assert school.post(f"/api/v1/cases/{case_id}/entries", json={"kind": "note", "category": "education", "text": SCHOOL_TEXT}).status_code == 201
+    guardian = welfare.post(
+        f"/api/v1/children/{child_id}/guardians",
+        json={"national_id": GUARDIAN_FNR, "relation": "mother", "parental_responsibility": "felles", "may_see_log": True},
+    )
+    assert guardian.status_code == 201, guardian.text
+
+    case = welfare.get(f"/api/v1/cases/{case_id}").json()
+    entries = {e["source_record_id"]: e for e in case["entries"]}
+    ks_referral = next(sid for sid in entries if sid.endswith("/melding"))
+    (measure,) = case["measures"]
+    return Scenario(
+        welfare=welfare, clinic=clinic, school=school, kindergarten=kindergarten, nav=nav,
+        guardian=callers.person(GUARDIAN_FNR), young_person=callers.person(CHILD_FNR),
+        case_id=case_id, child_id=child_id, guardian_id=guardian.json()["id"],
+        entries={
+            "ssb-referral": entries["Melding/bb6b82ea-c3da-4882-b591-cccd833c262d"],
+            "ssb-plan": entries["Plan/0b6ceeba-677d-45da-bf4d-cb14e3631c28"],
+            "ks-referral": entries[ks_referral],
+            "social": social.json(),
+        },
+        measure_id=measure["id"],
+    )
+
+
+# --- reading every path --------------------------------------------------------------------------------------
+
+
+def _text(response) -> str:
+    """The body as readable text: JSON re-dumped without escapes, XML with character references resolved."""
+    if "json" in response.headers.get("content-type", ""):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return html.unescape(response.content.decode("utf-8", errors="replace"))
+
+
+def _route_missing(response) -> bool:
+    return response.status_code == 404 and "no resource at" in response.text
+
+
+def read_paths(scn: Scenario, caller) -> dict[str, object]:
+    """Every read path an organisation has to this case: GET case, entry history, exports, FHIR $everything,
+    handover pull. A path whose route does not exist yet fails the test with its name."""
+    answers = {"case": caller.get(f"/api/v1/cases/{scn.case_id}")}
+    for name, entry in scn.entries.items():
+        answers[f"history:{name}"] = caller.get(f"/api/v1/cases/{scn.case_id}/entries/{entry['id']}/history")
+        answers[f"fhir-read:{name}"] = caller.get(f"/fhir/Communication/{entry['lineage_id']}")
+    answers["fhir-read:ssb-measure"] = caller.get(f"/fhir/CarePlan/{scn.measure_id}")
+    for fmt in EXPORT_FORMATS:
+        answers[f"export:{fmt}"] = caller.get(f"/api/v1/cases/{scn.case_id}/export", params={"format": fmt})
+    answers["fhir:$everything"] = caller.get(f"/fhir/Patient/{scn.child_id}/$everything")
+    for fmt in EXPORT_FORMATS:
+        answers[f"handover:{fmt}"] = caller.get("/api/v1/handover", params={"identifier": f"{FNR_SYSTEM}|{CHILD_FNR}", "format": fmt})
+    missing = [name for name, response in answers.items() if _route_missing(response)]
+    assert not missing, f"read paths that do not exist (yet): {missing}"
+    for name, response in answers.items():
+        if not name.startswith(BY_ID):
+            assert response.status_code == 200, f"{name}: {response.status_code} {response.text[:300]}"
+    return answers
+
+
+def found(answers: dict[str, object], markers: tuple[str, ...]) -> dict[str, list[str]]:
+    """Which markers each path shows (history answers count only when they answer 200)."""
+    result = {}
+    for name, response in answers.items():
+        if response.status_code != 200:
+            continue
+        text = _text(response)
+        hits = [m for m in markers if m in text]
+        if hits:
+            result[name] = hits
+    return result
+
+
+def confidential_categories_seen(caller, case_id: str) -> set[str]:
+    case = caller.get(f"/api/v1/cases/{case_id}").json()
+    return {r["category"] for r in case["entries"] + case["measures"] if r["category"] in ("child_welfare", "social")}
+
+
+BY_ID = ("history:", "fhir-read:")  # paths to one record: 404 when the caller may not see it
+CHILD_WELFARE_RECORDS = {"ssb-referral", "ssb-plan", "ks-referral", "ssb-measure"}
+ALL_RECORDS = CHILD_WELFARE_RECORDS | {"social"}
+
+
+def record_status(answers) -> dict[str, int]:
+    return {name: r.status_code for name, r in answers.items() if name.startswith(BY_ID)}
+
+
+def expected_status(visible: set[str]) -> dict[str, int]:
+    """The status every by-id path should answer when exactly the `visible` records may be seen."""
+    paths = {f"fhir-read:{n}": n for n in ALL_RECORDS} | {f"history:{n}": n for n in ALL_RECORDS - {"ssb-measure"}}
+    return {path: 200 if record in visible else 404 for path, record in paths.items()}
+
+
+def consent(scn: Scenario, **body) -> list[dict]:
+    """The guardian's and the young person's consent (the child is over 15, so both are needed), given via /me."""
+    given = []
+    for person in (scn.guardian, scn.young_person):
+        response = person.post(f"/api/v1/me/children/{scn.child_id}/consents", json=body)
+        assert response.status_code == 201, response.text
+        given.append(response.json())
+    return given
+
+
+# --- the tests -----------------------------------------------------------------------------------------------
+
+
+def test_the_pushing_service_sees_everything_it_pushed_and_the_markers_are_real(scn):
+    answers = read_paths(scn, scn.welfare)
+    case_text = _text(answers["case"])
+    assert [m for m in CHILD_WELFARE_MARKERS if m not in case_text] == []
+    assert record_status(answers) == expected_status(CHILD_WELFARE_RECORDS)
+    # the payloads name other authors (the SSB Avgiver, the KS reporter): the pusher sees them as the one who pushed
+    authors = {scn.entries[n]["author_organization_id"] for n in ("ssb-referral", "ssb-plan", "ks-referral")}
+    assert scn.welfare.org not in authors and None not in authors
+    assert confidential_categories_seen(scn.welfare, scn.case_id) == {"child_welfare"}  # NAV's social note is NAV's
+    # the NAV office sees its own social note and none of the child welfare records
+    assert confidential_categories_seen(scn.nav, scn.case_id) == {"social"}
+    nav = read_paths(scn, scn.nav)
+    assert not found(nav, CHILD_WELFARE_MARKERS)
+    assert record_status(nav) == expected_status({"social"})
+
+
+def test_without_consent_school_kindergarten_and_clinic_see_none_of_it(scn):
+    for caller in (scn.school, scn.kindergarten, scn.clinic):
+        answers = read_paths(scn, caller)
+        assert confidential_categories_seen(caller, scn.case_id) == set()
+        assert found(answers, CHILD_WELFARE_MARKERS + SOCIAL_MARKERS) == {}
+        assert record_status(answers) == expected_status(set())
+    # the paths work, they just leave the confidential part out: the school sees its own note, and without any
+    # consent the clinic sees nothing of the others' open entries either
+    assert [e["text"] for e in scn.school.get(f"/api/v1/cases/{scn.case_id}").json()["entries"]] == [SCHOOL_TEXT]
+    assert scn.clinic.get(f"/api/v1/cases/{scn.case_id}").json()["entries"] == []
+
+
+def test_a_handover_to_school_or_kindergarten_leaves_no_trace_of_child_welfare(scn):
+    for caller in (scn.school, scn.kindergarten):
+        answers = read_paths(scn, caller)
+        handovers = {name: r for name, r in answers.items() if name.startswith("handover:")}
+        assert found(handovers, CHILD_WELFARE_MARKERS + SOCIAL_MARKERS + INVOLVEMENT_MARKERS) == {}
+    assert "Solsikken barnehage" in _text(read_paths(scn, scn.kindergarten)["handover:kindergarten-v1"])
+
+
+@pytest.mark.parametrize("categories", [[], ["education", "early_childhood", "home"], ["health", "education"]])
+def test_a_consent_naming_only_open_categories_still_shows_none_of_it(scn, categories):
+    consent(scn, organization_ids=[scn.clinic.org, scn.school.org], sectors=["health", "school"], categories=categories)
+    for caller in (scn.school, scn.clinic):
+        answers = read_paths(scn, caller)
+        assert confidential_categories_seen(caller, scn.case_id) == set()
+        assert found(answers, CHILD_WELFARE_MARKERS + SOCIAL_MARKERS) == {}
+        assert record_status(answers) == expected_status(set())
+
+
+def test_a_consent_naming_child_welfare_for_the_clinic_shows_it_to_the_clinic_only(scn):
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"], purpose="samarbeid om tiltak")
+    clinic = read_paths(scn, scn.clinic)
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == {"child_welfare"}
+    assert record_status(clinic) == expected_status(CHILD_WELFARE_RECORDS)
+    shown = found(clinic, CHILD_WELFARE_MARKERS)
+    assert "Bekymringsmelding mottatt" in shown["case"] and "selve innholdet i bekymringsmeldingen" in shown["case"]
+    for path in ("export:fhir-r4", "export:kindergarten-v1", "fhir:$everything", "handover:fhir-r4"):
+        assert {"Bekymringsmelding mottatt", "Hjemmekonsulent/miljøarbeider", "selve innholdet i bekymringsmeldingen"} <= set(shown[path]), path
+    assert found(clinic, SOCIAL_MARKERS) == {}  # naming child_welfare does not open social
+    school = read_paths(scn, scn.school)
+    assert confidential_categories_seen(scn.school, scn.case_id) == set()
+    assert found(school, CHILD_WELFARE_MARKERS + SOCIAL_MARKERS) == {}
+
+    consent(scn, organization_ids=[scn.clinic.org], categories=["social"])
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == {"child_welfare", "social"}
+    clinic = read_paths(scn, scn.clinic)
+    assert record_status(clinic) == expected_status(ALL_RECORDS)
+    assert set(found(clinic, SOCIAL_MARKERS)) >= {"case", "history:social", "fhir-read:social", "export:fhir-r4", "fhir:$everything"}
+    assert confidential_categories_seen(scn.school, scn.case_id) == set()
+
+
+def test_a_legal_basis_naming_child_welfare_opens_it_like_a_consent(scn):
+    recorded = scn.welfare.post(
+        f"/api/v1/children/{scn.child_id}/consents",
+        json={"basis": "legal", "legal_reference": "barnevernloven § 13-4", "organization_ids": [scn.clinic.org], "categories": ["child_welfare"]},
+    )
+    assert recorded.status_code == 201, recorded.text
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == {"child_welfare"}
+    assert confidential_categories_seen(scn.school, scn.case_id) == set()
+
+
+def test_a_revoked_consent_stops_it_on_the_next_request(scn):
+    # the child is over 15, so the guardian's and the young person's consent are both needed: revoking one is enough
+    guardians, _ = consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == {"child_welfare"}
+    revoked = scn.guardian.post(f"/api/v1/me/consents/{guardians['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    answers = read_paths(scn, scn.clinic)
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == set()
+    assert found(answers, CHILD_WELFARE_MARKERS + SOCIAL_MARKERS) == {}
+    assert record_status(answers) == expected_status(set())
+
+
+def test_an_expired_consent_shows_nothing_and_a_running_one_stops_when_it_ends(scn):
+    now = datetime.now(UTC)
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"],
+            valid_from=(now - timedelta(days=30)).isoformat(), valid_to=(now - timedelta(days=1)).isoformat())
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == set()
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"], valid_from=(now + timedelta(days=1)).isoformat())
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == set()
+
+    ends = datetime.now(UTC) + timedelta(seconds=3)
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"], valid_to=ends.isoformat())
+    assert confidential_categories_seen(scn.clinic, scn.case_id) == {"child_welfare"}
+    deadline = time.monotonic() + 15
+    while confidential_categories_seen(scn.clinic, scn.case_id):
+        assert time.monotonic() < deadline, "the consent's valid_to passed but the clinic still sees child welfare"
+    assert datetime.now(UTC) >= ends
+    assert found(read_paths(scn, scn.clinic), CHILD_WELFARE_MARKERS) == {}
+
+
+def test_guardians_and_the_young_person_never_see_child_welfare(scn):
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare", "social"])
+    for person in (scn.guardian, scn.young_person):
+        response = person.get(f"/api/v1/me/cases/{scn.case_id}")
+        assert response.status_code == 200, response.text
+        case = response.json()
+        assert SCHOOL_TEXT in [e["text"] for e in case["entries"]]  # the log itself is there
+        assert [r for r in case["entries"] + case["measures"] if r["category"] == "child_welfare"] == []
+        assert [m for m in CHILD_WELFARE_MARKERS if m in _text(response)] == []
