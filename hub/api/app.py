@@ -18,6 +18,7 @@ from hub.children.endpoints import router as children_router
 from hub.consent.endpoints import router as consent_router
 from hub.core.logging import install_access_log
 from hub.export.endpoints import router as export_router
+from hub.federation.endpoints import router as federation_router
 from hub.fhir.endpoints import router as fhir_router
 from hub.handover.endpoints import router as handover_router
 from hub.core.settings import Settings, get_settings
@@ -27,6 +28,7 @@ from hub.ingest.endpoints import router as ingest_router
 from hub.keys.service import ensure_keys
 from hub.me.endpoints import router as me_router
 from hub.organizations.endpoints import router as organizations_router
+from hub.transfer.endpoints import router as transfer_router
 
 ROUTERS = (
     auth_router,
@@ -40,6 +42,8 @@ ROUTERS = (
     identity_router,
     me_router,
     audit_router,
+    transfer_router,
+    federation_router,
     fhir_router,
 )
 

@@ -15,6 +15,9 @@ from rich.console import Console
 from hub.cli import audit as audit_cli
 from hub.cli import clients as clients_cli
 from hub.cli import token as token_cli
+from hub.cli import peers as peers_cli
+from hub.cli import transfer as transfer_cli
+from hub.cli import worker as worker_cli
 from hub.core.settings import Settings, get_settings
 from hub.db.migrate import upgrade as migrate_upgrade
 
@@ -24,6 +27,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(clients_cli.app, name="clients")
 app.add_typer(audit_cli.app, name="audit")
 app.command("token")(token_cli.token)
+app.add_typer(peers_cli.app, name="peers")
+app.add_typer(transfer_cli.app, name="transfer")
+app.command("worker")(worker_cli.worker)
 console = Console()
 
 

@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     oidc_jwks_file: Path | None = None
     young_person_consent_age: int = Field(default=15, ge=15, le=16)
     guardian_health_cutoff_age: int = 16
+    # transfer between hubs and the worker (issue 7)
+    transfer_max_attempts: int = Field(default=10, ge=1, description="deliveries tried before an outbox item is parked")
+    transfer_backoff_seconds: float = 2.0
+    transfer_backoff_max_seconds: float = 600.0
+    transfer_http_timeout_seconds: float = 15.0
+    transfer_lease_seconds: float = 120.0
+    transfer_batch_size: int = 20
+    transfer_max_package_bytes: int = 64 * 1024 * 1024
+    transfer_pending_days: int = 30
+    peer_jwks_ttl_seconds: int = 3600
+    worker_poll_seconds: float = 2.0
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,12 @@
 """Creates, loads, rotates and publishes the hub's keys (RS256 for signatures, RSA-OAEP-256 for encryption).
 
-`ensure_keys` runs at start-up and is idempotent; `jwks` is what /.well-known/jwks.json serves.
+`ensure_keys` runs at start-up and is idempotent; `jwks` is what /.well-known/jwks.json serves. Private keys are
+imported once per process and key (importing an RSA private JWK costs ~0.1 s: the library validates it).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +21,19 @@ from hub.keys.models import HubKey
 SIGNING_ALG = "RS256"
 ENCRYPTION_ALG = "RSA-OAEP-256"
 _ALG_FOR_USE = {"sig": SIGNING_ALG, "enc": ENCRYPTION_ALG}
+_imported: dict[tuple[str, str], RSAKey] = {}
+_imported_lock = threading.Lock()
+
+
+def _private_key(row: HubKey) -> RSAKey:
+    """The row's private key, imported once per process (the modulus tells keys apart across databases)."""
+    ident = (row.kid, row.private_jwk.get("n", "")[:64])
+    key = _imported.get(ident)
+    if key is None:
+        key = RSAKey.import_key(row.private_jwk)
+        with _imported_lock:
+            _imported[ident] = key
+    return key
 
 
 def _generate(use: str) -> HubKey:
@@ -66,12 +81,12 @@ def signing_key(session: Session) -> RSAKey:
     if row is None:
         ensure_keys(session)
         row = _active(session, "sig")
-    return RSAKey.import_key(row.private_jwk)
+    return _private_key(row)
 
 
 def decryption_keys(session: Session) -> KeySet:
     rows = session.scalars(select(HubKey).where(HubKey.use == "enc"))
-    return KeySet([RSAKey.import_key(r.private_jwk) for r in rows])
+    return KeySet([_private_key(r) for r in rows])
 
 
 def verification_keys(session: Session) -> KeySet:

@@ -1,0 +1,197 @@
+"""Writes an accepted package into the destination hub: organisations (matched by organisasjonsnummer or identifier),
+the child (matched through hub.identity.resolver, never duplicated), guardians, the case with every entry version
+under new ids and the same lineage structure, goals, measures, evaluations, consents and raw source records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hub.archive.models import SourceRecord
+from hub.canonical.records import ChildRecord
+from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
+from hub.cases import repository as cases
+from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.children.models import Child, Guardian
+from hub.consent.models import Consent
+from hub.identity.resolver import resolve_child
+from hub.ingest.upsert import apply_child
+from hub.organizations import repository as org_repository
+from hub.organizations.models import Organization, OrganizationIdentifier
+from hub.transfer import fingerprint
+from hub.transfer.rows import from_row, to_row
+from hub.transfer.seal import PackageRejected
+
+
+class Importer:
+    """One acceptance: maps the origin's ids to this hub's rows while writing them."""
+
+    def __init__(self, session: Session, *, claims: dict[str, Any], received_from: str):
+        self.session = session
+        self.claims = claims
+        self.received_from = received_from
+        self.ids: dict[str, uuid.UUID] = {}  # origin id (str) -> this hub's id
+        self.orgs: dict[uuid.UUID, Organization] = {}
+        self.written: dict[str, list[Any]] = {"entries": [], "goals": [], "measures": [], "evaluations": [], "coordinators": []}
+
+    def new(self, old: str | None) -> uuid.UUID:
+        self.ids[old] = uuid.uuid4()
+        return self.ids[old]
+
+    def ref(self, old: str | None) -> uuid.UUID | None:
+        return self.ids.get(old) if old else None
+
+    def run(self, *, municipality: str) -> Case:
+        for org in self.claims["organizations"]:
+            self.organization(org)
+        child = self.child()
+        self.guardians(child)
+        case = self.case(child, municipality)
+        for row in self.claims["coordinators"]:
+            assignment = from_row(CoordinatorAssignment, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id,
+                                  organization_id=self.ref(row.get("organization_id")))
+            case.coordinators.append(assignment)
+            self.written["coordinators"].append(assignment)
+        self.session.flush()
+        self.entries(case)
+        self.goals_and_measures(case)
+        self.consents(child)
+        self.source_records()
+        self.session.flush()
+        self.verify(case)
+        return case
+
+    # --- people and organisations ---------------------------------------------------------------------------
+
+    def organization(self, row: dict[str, Any]) -> None:
+        found = org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None
+        for ident in row.get("identifiers", []):
+            found = found or org_repository.by_identifier(self.session, ident["system"], ident["value"])
+        found = found or self.session.get(Organization, uuid.UUID(row["id"]))
+        if found is None:
+            found = from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])])
+            self.session.add(found)
+            self.session.flush()
+        self.ids[row["id"]] = found.id
+        self.orgs[found.id] = found
+
+    def child(self) -> Child:
+        record = ChildRecord.model_validate({k: v for k, v in self.claims["child"].items() if k != "row"})
+        resolution = resolve_child(self.session, record=record, known_child_id=None)
+        if resolution.created:
+            apply_child(resolution.child, record)
+            row = self.claims["child"].get("row", {})
+            resolution.child.kommunenummer = row.get("kommunenummer") or resolution.child.kommunenummer
+        self.ids[self.claims["child"]["row"]["id"]] = resolution.child.id
+        self.session.flush()
+        return resolution.child
+
+    def guardians(self, child: Child) -> None:
+        for row in self.claims["guardians"]:
+            national_id = row.get("national_id") or next(
+                (i.get("value") for i in row.get("identifiers") or [] if i.get("system") in NATIONAL_ID_SYSTEMS), None
+            )
+            existing = next((g for g in child.guardians if national_id and g.national_id == national_id), None)
+            if existing is None:
+                existing = from_row(Guardian, row, exclude=("id",), id=uuid.uuid4(), child_id=child.id)
+                child.guardians.append(existing)
+            self.ids[row["id"]] = existing.id
+        self.session.flush()
+
+    # --- the case ------------------------------------------------------------------------------------------
+
+    def case(self, child: Child, municipality: str) -> Case:
+        row = self.claims["case"]
+        case = cases.open_case_for(self.session, child.id, municipality)
+        if case is None:
+            case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=row["bti_level"])
+            case.opened_at = datetime.fromisoformat(row["opened_at"])
+            self.session.add(case)
+        case.received_from = self.received_from
+        self.ids[row["id"]] = case.id
+        for p in self.claims["participants"]:
+            organization_id = self.ref(p["organization_id"])
+            if organization_id and not any(x.organization_id == organization_id and x.role == p["role"] for x in case.participants):
+                case.participants.append(Participant(organization_id=organization_id, role=p["role"]))
+        self.session.flush()
+        return case
+
+    def entries(self, case: Case) -> None:
+        rows = sorted(self.claims["entries"], key=lambda r: (r["lineage_id"], r["version"]))
+        for row in rows:
+            if row["lineage_id"] not in self.ids:
+                self.new(row["lineage_id"])
+            self.new(row["id"])
+        for row in rows:
+            entry = from_row(
+                Entry, row, exclude=("id",),
+                id=self.ids[row["id"]], case_id=case.id, lineage_id=self.ids[row["lineage_id"]],
+                previous_id=self.ref(row.get("previous_id")),
+                author_organization_id=self.ref(row.get("author_organization_id")),
+                author_guardian_id=self.ref(row.get("author_guardian_id")),
+                related=[str(self.ids.get(r, r)) for r in row.get("related") or []],
+            )
+            self.session.add(entry)
+            self.written["entries"].append(entry)
+        self.session.flush()
+
+    def goals_and_measures(self, case: Case) -> None:
+        for row in self.claims["goals"]:
+            goal = from_row(Goal, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id)
+            self.session.add(goal)
+            self.written["goals"].append(goal)
+        for row in self.claims["measures"]:
+            measure = from_row(
+                Measure, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id,
+                responsible_organization_id=self.ref(row.get("responsible_organization_id")),
+                goal_ids=[str(self.ids.get(g, g)) for g in row.get("goal_ids") or []],
+            )
+            self.session.add(measure)
+            self.written["measures"].append(measure)
+        self.session.flush()
+        for row in self.claims["evaluations"]:
+            evaluation = from_row(
+                Evaluation, row, exclude=("id",), id=self.new(row["id"]), measure_id=self.ids[row["measure_id"]],
+                author_organization_id=self.ref(row.get("author_organization_id")),
+                author_guardian_id=self.ref(row.get("author_guardian_id")),
+            )
+            self.session.add(evaluation)
+            self.written["evaluations"].append(evaluation)
+        self.session.flush()
+
+    def consents(self, child: Child) -> None:
+        for row in self.claims["consents"]:
+            consent = from_row(
+                Consent, row, exclude=("id",), id=uuid.uuid4(), child_id=child.id,
+                guardian_id=self.ref(row.get("guardian_id")),
+                organization_ids=[str(self.ids[o]) for o in row.get("organization_ids") or [] if o in self.ids],
+            )
+            self.session.add(consent)
+
+    def source_records(self) -> None:
+        for row in self.claims["source_records"]:
+            if self.session.get(SourceRecord, row["sha256"]) is None:
+                self.session.add(from_row(SourceRecord, row))
+
+    # --- integrity -----------------------------------------------------------------------------------------
+
+    def verify(self, case: Case) -> None:
+        """What was written must have the checksum the origin signed; otherwise nothing is kept."""
+        orgs = [to_row(o) for o in self.orgs.values()]
+        child = self.session.get(Child, case.child_id)
+        got = fingerprint.checksum(
+            case=self.claims["case"],
+            entries=[to_row(e) for e in self.written["entries"]],
+            goals=[to_row(g) for g in self.written["goals"]],
+            measures=[to_row(m) for m in self.written["measures"]],
+            evaluations=[to_row(e) for e in self.written["evaluations"]],
+            coordinators=[to_row(c) for c in self.written["coordinators"]],
+            organizations=orgs,
+            guardians=[to_row(g) for g in child.guardians],
+        )
+        if got != self.claims["content_sha256"]:
+            raise PackageRejected("the imported case does not match the content checksum the origin signed; nothing was kept")

@@ -1,0 +1,201 @@
+"""The origin's side of a transfer and the shared reads: create (consent or legal basis, package, seal, outbox),
+list and read, revoke, retry a parked delivery, apply the destination's receipt (accepted: the case goes read-only).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hub.audit import service as audit
+from hub.auth.principal import Principal
+from hub.canonical.vocab import CaseStatus
+from hub.cases.models import Case
+from hub.cases.service import require_open
+from hub.children.models import Child
+from hub.core.errors import AccessDenied, Conflict, NotFound
+from hub.core.settings import Settings
+from hub.peers import service as peers
+from hub.transfer import outbox, package, repository
+from hub.transfer.basis import transfer_basis
+from hub.transfer.messages import FEDERATION, own_url, seal_to
+from hub.transfer.models import Transfer
+from hub.transfer.seal import PROTOCOL, PackageRejected
+
+log = logging.getLogger("hub.transfer")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- origin: create ------------------------------------------------------------------------------------------
+
+
+def create_transfer(
+    session: Session,
+    *,
+    settings: Settings,
+    principal: Principal | None,
+    case: Case,
+    destination_municipality: str,
+    reason: str,
+) -> Transfer:
+    """Check the basis, package the whole case, sign and encrypt it to the destination, and put it in the outbox."""
+    origin = own_url(settings)
+    child = session.get(Child, case.child_id)
+    basis = transfer_basis(session, child=child)
+    if not basis.permit:
+        audit.record(session, principal=principal, action="transfer.create", outcome="deny", reason=basis.reason,
+                     case_id=case.id, child_id=case.child_id, purpose="transfer")
+        raise AccessDenied(f"case {case.id} may not be transferred: {basis.reason}")
+    require_open(case)
+    if destination_municipality == case.municipality:
+        raise Conflict(f"case {case.id} already belongs to municipality {destination_municipality}")
+    if (active := repository.active_for_case(session, case.id)) is not None:
+        raise Conflict(f"case {case.id} already has a pending transfer {active.id}")
+    peer = peers.peer_for_municipality(session, municipality=destination_municipality)
+    transfer = Transfer(
+        id=uuid.uuid4(), direction="outgoing", origin_hub=origin, peer_url=peer.base_url, status="pending",
+        origin_municipality=case.municipality, destination_municipality=destination_municipality, case_id=case.id,
+        reason=reason, requested_by=principal.label() if principal else "operator",
+    )
+    transfer.transfer_id = transfer.id
+    claims = package.build(
+        session, case=case, transfer_id=transfer.transfer_id, origin_url=origin, destination_url=peer.base_url,
+        destination_municipality=destination_municipality, reason=reason,
+    )
+    transfer.preview, transfer.content_sha256 = claims["preview"], claims["content_sha256"]
+    body = seal_to(session, settings=settings, peer=peer, claims=claims)
+    transfer.package_size = len(body)
+    repository.add(session, transfer)
+    outbox.enqueue(session, kind="package", url=peer.base_url + FEDERATION + "/transfers", body=body, transfer=transfer)
+    audit.record(
+        session, principal=principal, action="transfer.create", reason=f"to {destination_municipality} under {basis.reason}",
+        case_id=case.id, child_id=case.child_id, entry_ids=[uuid.UUID(e["id"]) for e in claims["entries"]], purpose="transfer",
+    )
+    log.info("transfer created", extra={"transfer": str(transfer.id), "case": str(case.id), "bytes": len(body)})
+    return transfer
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def _may_see(session: Session, principal: Principal, transfer: Transfer) -> bool:
+    org = principal.organization
+    if org is None:
+        return False
+    if transfer.direction == "incoming":
+        return org.kommunenummer == transfer.destination_municipality
+    case = session.get(Case, transfer.case_id) if transfer.case_id else None
+    return case is not None and any(p.organization_id == org.id for p in case.participants)
+
+
+def get_for(session: Session, *, principal: Principal, transfer_id: uuid.UUID, action: str, for_update: bool = False) -> Transfer:
+    transfer = repository.get(session, transfer_id, for_update=for_update)
+    if transfer is None or not _may_see(session, principal, transfer):
+        audit.record(session, principal=principal, action=action, outcome="deny", reason="no such transfer for this organisation", purpose="transfer")
+        raise AccessDenied(f"transfer {transfer_id} not found", status=404)
+    return transfer
+
+
+def list_for(session: Session, *, principal: Principal, status: str | None, direction: str | None, limit: int = 200) -> list[Transfer]:
+    org = principal.organization
+    if org is None:
+        return []
+    rows = repository.visible_to(session, organization_id=org.id, kommunenummer=org.kommunenummer, status=status, direction=direction, limit=limit)
+    audit.record(session, principal=principal, action="transfer.list", reason=f"{len(rows)} transfers", purpose="transfer")
+    return rows
+
+
+def delivery_state(session: Session, *, transfer: Transfer) -> list[dict[str, Any]]:
+    items = [i for kind in ("package", "revocation", "receipt") for i in outbox.for_transfer(session, transfer=transfer, kind=kind)]
+    return [
+        {"kind": i.kind, "status": i.status, "attempts": i.attempts, "last_error": i.last_error, "next_attempt_at": i.next_attempt_at}
+        for i in items
+    ]
+
+
+# --- origin: revoke, retry, receipts -------------------------------------------------------------------------
+
+
+def revoke(session: Session, *, settings: Settings, principal: Principal | None, transfer: Transfer, reason: str | None) -> Transfer:
+    """Revoke before acceptance: at once if the destination can never have seen the package, else by a signed
+    revocation the destination decides on (it holds the pending item, so revoke and accept have one winner)."""
+    if transfer.direction != "outgoing":
+        raise Conflict(f"transfer {transfer.id} is incoming; only the origin revokes")
+    if transfer.status not in ("pending", "failed"):
+        raise Conflict(f"transfer {transfer.id} is already {transfer.status}")
+    if transfer.revocation_requested_at is not None:
+        raise Conflict(f"transfer {transfer.id} is already being revoked")
+    items = outbox.for_transfer(session, transfer=transfer, kind="package")
+    never_sent = all(i.attempts == 0 and i.status == "pending" for i in items)
+    for item in items:
+        if item.status in ("pending", "parked"):
+            item.status = "cancelled"
+    transfer.decision_reason = reason
+    if never_sent:
+        transfer.status, transfer.decided_at = "revoked", _now()
+    else:
+        peer = peers.peer_by_url(session, base_url=transfer.peer_url)
+        if peer is None:
+            raise NotFound(f"the destination hub {transfer.peer_url} is no longer a registered peer")
+        claims = {
+            "protocol": PROTOCOL, "kind": "revocation", "transfer_id": str(transfer.transfer_id), "iss": own_url(settings),
+            "aud": peer.base_url, "iat": int(_now().timestamp()), "reason": reason,
+        }
+        body = seal_to(session, settings=settings, peer=peer, claims=claims)
+        transfer.revocation_requested_at = _now()
+        outbox.enqueue(session, kind="revocation", url=peer.base_url + FEDERATION + "/revocations", body=body, transfer=transfer)
+    session.flush()
+    audit.record(session, principal=principal, action="transfer.revoke", case_id=transfer.case_id, reason=reason, purpose="transfer")
+    return transfer
+
+
+def retry(session: Session, *, principal: Principal | None, transfer: Transfer) -> Transfer:
+    """Put a parked delivery back in the queue (after the cause, e.g. the destination being down, is fixed)."""
+    parked = [i for kind in ("package", "revocation", "receipt") for i in outbox.for_transfer(session, transfer=transfer, kind=kind) if i.status == "parked"]
+    if not parked:
+        raise Conflict(f"transfer {transfer.id} has no parked delivery to retry")
+    for item in parked:
+        outbox.requeue(item)
+        if item.kind == "package" and transfer.status == "failed":
+            transfer.status, transfer.failure = "pending", None
+    session.flush()
+    audit.record(session, principal=principal, action="transfer.retry", case_id=transfer.case_id, purpose="transfer")
+    return transfer
+
+
+def apply_receipt(session: Session, *, transfer: Transfer, claims: dict[str, Any]) -> Transfer:
+    """The destination's decision, at the origin: accepted makes the case transferred_out and read-only."""
+    decision = claims.get("decision")
+    if decision not in ("accepted", "rejected", "revoked"):
+        raise PackageRejected(f"a receipt with decision {decision!r} is not understood")
+    if transfer.status in ("accepted", "rejected", "revoked"):
+        if transfer.status != decision:
+            log.error("conflicting receipt", extra={"transfer": str(transfer.id), "have": transfer.status, "got": decision})
+        return transfer
+    transfer.status, transfer.decided_at = decision, _now()
+    transfer.failure = None
+    if claims.get("reason") and decision != "revoked":
+        transfer.decision_reason = claims["reason"]
+    if decision == "accepted":
+        transfer.remote_case = claims.get("destination_case")
+        case = session.get(Case, transfer.case_id)
+        case.status, case.closed_at = CaseStatus.transferred_out, _now()
+        case.closed_reason = f"transferred to {transfer.destination_municipality}"
+        case.transferred_to = transfer.remote_case
+    session.flush()
+    audit.record(session, principal=None, action=f"transfer.{decision}", case_id=transfer.case_id, reason=f"receipt from {transfer.peer_url}", purpose="transfer")
+    return transfer
+
+
+def fail(session: Session, *, transfer: Transfer, error: str) -> None:
+    if transfer.status == "pending" and transfer.revocation_requested_at is None:
+        transfer.status = "failed"
+    transfer.failure = error
+    session.flush()
