@@ -99,9 +99,9 @@ def map_report(report: dict[str, Any], *, key: SchemaKey) -> ParsedBatch:
     }
     for child, child_payload in children:
         batch.children.append(child)
+        # The reporter is not made a participant: reporting a concern gives no access to the child's case, and who
+        # reported stays inside the confidential referral entry.
         participants = [Participant(org_ref=receiver.source_id, role="receiver")]
-        if reporter_ref:
-            participants.append(Participant(org_ref=reporter_ref, role="reporter"))
         batch.case_facts.append(
             CaseFact(
                 source_id=f"{child.source_id}/sak",

@@ -312,7 +312,10 @@ class BatchWriter:
         return case
 
     def participate(self, case: Case, org: Organization | None, role: str | None = None) -> None:
+        """Add `org` with `role`; without a role (a measure's responsible organisation), only if it takes no part yet."""
         if org is None:
+            return
+        if role is None and any(p.organization_id == org.id for p in case.participants):
             return
         role = role or org.sector.value
         if any(p.organization_id == org.id and p.role == role for p in case.participants):
@@ -389,8 +392,9 @@ class BatchWriter:
         digest = content_hash(rec)
         key, outcome = self.outcome("entry", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
+        # An author named in the payload is not made a participant: only the sender, the case facts' participants
+        # and a measure's responsible organisation get a part in (and so access to) the case.
         author = self.org_for(rec.author_org_ref, f"entry {rec.source_id}")
-        self.participate(case, author)
         if outcome == "unchanged":
             self.report.count(outcome)
             return

@@ -101,10 +101,8 @@ def test_public_v2_example_maps_municipality_district_children_and_reporter() ->
         (first.source_id, "1201", "open"),
         (second.source_id, "1201", "open"),
     ]
-    assert [(p.org_ref, p.role) for p in batch.case_facts[0].participants] == [
-        ("kommune:1201/bydel:02", "receiver"),
-        (reporter_org.source_id, "reporter"),
-    ]
+    # the reporter is named in the referral entry only: reporting gives no part in (nor access to) the case
+    assert [(p.org_ref, p.role) for p in batch.case_facts[0].participants] == [("kommune:1201/bydel:02", "receiver")]
 
     entry = batch.entries[0]
     assert (entry.kind, entry.category, entry.sensitivity) == ("referral", "child_welfare", "confidential")
