@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.canonical.vocab import Category, ParentalResponsibility, Sensitivity
-from hub.cases.models import Case, Entry, Goal, Measure
+from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, Category, ParentalResponsibility, Sector, Sensitivity
+from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.core.settings import Settings
@@ -23,6 +23,11 @@ OPEN_CATEGORIES = frozenset(Category) - CONFIDENTIAL_CATEGORIES
 GUARDIAN_RESPONSIBILITIES = frozenset(
     {ParentalResponsibility.felles, ParentalResponsibility.mor, ParentalResponsibility.far, ParentalResponsibility.medmor, ParentalResponsibility.andre}
 )
+# That child welfare or social services take part is itself confidential: their services are named to a viewer only
+# when it sees that category. (Health services are named: the collaborating services know of each other in BTI.)
+SECRET_INVOLVEMENT = frozenset({Category.child_welfare, Category.social})
+# Identifier systems only child welfare services assign: holding one tells that child welfare is involved.
+CHILD_WELFARE_ID_PREFIXES = ("urn:ssb:barnevern:", "urn:stafett:ks-bekymringsmelding:", "urn:uk:la:")
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Visibility:
     categories: frozenset[Category] = frozenset()
     named: frozenset[Category] | None = None  # categories named explicitly (needed for confidential entries)
     own_organization_id: uuid.UUID | None = None
+    own_category: Category | None = None  # the viewer's own sector's category: a service knows its own kind
     everything: bool = False  # the hub itself (transfers of the whole case)
     basis_ids: list[uuid.UUID] = field(default_factory=list)  # consents / legal bases relied on
 
@@ -51,6 +57,28 @@ class Visibility:
 
     def sees_goal(self, goal: Goal) -> bool:
         return self.everything or goal.category is None or goal.category in self.categories or self.pushed_by_me(goal.source_system)
+
+    def sees_category(self, category: Category) -> bool:
+        """Whether the viewer sees this category at all (a confidential one only when named)."""
+        if self.everything or category == self.own_category:
+            return True
+        if category in CONFIDENTIAL_CATEGORIES and self.named is not None:
+            return category in self.named
+        return category in self.categories
+
+    def shows_consent(self, categories: list[str] | None) -> bool:
+        """A consent naming a secret category tells of that service's involvement: shown only to who sees it."""
+        return all(self.sees_category(Category(c)) for c in categories or [] if Category(c) in SECRET_INVOLVEMENT)
+
+    def shows_organization(self, organization_id: uuid.UUID, sector: Sector) -> bool:
+        """Whether the viewer may learn that this organisation takes part (its own always)."""
+        if self.everything or organization_id == self.own_organization_id:
+            return True
+        category = DEFAULT_CATEGORY_FOR_SECTOR[sector]
+        return category not in SECRET_INVOLVEMENT or self.sees_category(category)
+
+    def shows_identifier(self, system: str) -> bool:
+        return not system.startswith(CHILD_WELFARE_ID_PREFIXES) or self.sees_category(Category.child_welfare)
 
     def _sees(self, category: Category, sensitivity: Sensitivity, author: uuid.UUID | None) -> bool:
         if self.everything:
@@ -138,7 +166,17 @@ def organization_visibility(
         categories=categories,
         named=named,
         own_organization_id=organization.id,
+        own_category=DEFAULT_CATEGORY_FOR_SECTOR[organization.sector],
         basis_ids=relied,
+    )
+
+
+def child_visibility(session: Session, *, child: Child, organization: Organization, settings: Settings) -> Visibility:
+    """What a participating organisation may see of the child's own record (identifiers): as in its cases."""
+    categories, named, relied, why = covered_categories(session, child=child, organization=organization, settings=settings)
+    return Visibility(
+        permit=True, reason=f"participant; categories by {why}", categories=categories, named=named,
+        own_organization_id=organization.id, own_category=DEFAULT_CATEGORY_FOR_SECTOR[organization.sector], basis_ids=relied,
     )
 
 
@@ -149,7 +187,10 @@ def handover_visibility(
     categories, named, relied, why = covered_categories(session, child=child, organization=organization, settings=settings, now=now)
     if not categories:
         return Visibility(permit=False, reason=f"no consent or legal basis covers this organisation ({why})")
-    return Visibility(permit=True, reason=f"handover under {why}", categories=categories, named=named, basis_ids=relied)
+    return Visibility(
+        permit=True, reason=f"handover under {why}", categories=categories, named=named, basis_ids=relied,
+        own_category=DEFAULT_CATEGORY_FOR_SECTOR[organization.sector],
+    )
 
 
 def guardians_of(session: Session, *, national_id: str) -> list[Guardian]:
@@ -163,10 +204,11 @@ def may_act_as_guardian(guardian: Guardian) -> bool:
 def guardian_visibility(
     session: Session, *, child: Child, settings: Settings, now: datetime | None = None
 ) -> Visibility:
-    """Guardians see their child's log except child-welfare entries (the service talks to them directly) and, from
-    16, health entries unless the young person has let them."""
+    """Guardians see their child's log except child-welfare and social-services entries (those services talk to them
+    directly, and whether they take part is theirs to tell) and, from 16, health entries unless the young person has
+    let them."""
     now = now or datetime.now(UTC)
-    categories = set(Category) - {Category.child_welfare}
+    categories = set(Category) - SECRET_INVOLVEMENT
     reason = "guardian with parental responsibility"
     age = age_on(child.birth_date, now.date())
     if age is not None and age >= settings.guardian_health_cutoff_age:
@@ -185,5 +227,14 @@ def whole_case() -> Visibility:
 
 
 def self_visibility(session: Session, *, child: Child, settings: Settings) -> Visibility:
-    """A young person reading their own log sees all but child-welfare entries."""
-    return Visibility(permit=True, reason="the young person themself", categories=frozenset(set(Category) - {Category.child_welfare}))
+    """A young person reading their own log sees all but child-welfare and social-services entries (as guardians)."""
+    return Visibility(permit=True, reason="the young person themself", categories=frozenset(set(Category) - SECRET_INVOLVEMENT))
+
+
+def shown_participants(session: Session, *, case: Case, visibility: Visibility) -> list[Participant]:
+    """The case's participants the viewer may learn of (a child welfare or social service only if it sees that)."""
+    if not case.participants:
+        return []
+    ids = {p.organization_id for p in case.participants}
+    sectors = dict(session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids))).all())
+    return [p for p in case.participants if visibility.shows_organization(p.organization_id, Sector(sectors[p.organization_id]))]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from hub.access import policy
 from hub.access.policy import Visibility
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
@@ -350,7 +351,7 @@ def describe_case(session: Session, *, case: Case, visibility: Visibility) -> di
         "closed_reason": case.closed_reason,
         "transferred_to": case.transferred_to,
         "received_from": case.received_from,
-        "participants": case.participants,
+        "participants": policy.shown_participants(session, case=case, visibility=visibility),
         "coordinator": current_coordinator(case),
         "coordinator_history": list(case.coordinators),
         "entries": [e for e in timeline(session, case=case) if visibility.sees_entry(e)],

@@ -8,14 +8,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import guard
+from hub.access import guard, policy
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.children import service
+from hub.children.models import Child
 from hub.children.schemas import ChildCreate, ChildRead, GuardianCreate, GuardianRead
 
 router = APIRouter(prefix="/api/v1/children", tags=["children"])
@@ -32,18 +33,28 @@ def create_child(body: ChildCreate, session: DbSession, principal: Writer) -> Ch
     return ChildRead.model_validate(child)
 
 
+def _as_seen(session: DbSession, request: Request, principal: Principal, child: Child) -> ChildRead:
+    """The child without identifiers that tell of a service the caller may not know of (child welfare)."""
+    visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=request.app.state.settings)
+    read = ChildRead.model_validate(child)
+    read.identifiers = [i for i in read.identifiers if visibility.shows_identifier(i.system)]
+    return read
+
+
 @router.get("", response_model=list[ChildRead])
-def find_children(session: DbSession, principal: Reader, identifier: str = Query(description="system|value")) -> list[ChildRead]:
+def find_children(
+    session: DbSession, request: Request, principal: Reader, identifier: str = Query(description="system|value")
+) -> list[ChildRead]:
     found = [c for c in service.find_children(session, identifier=identifier) if guard.participates(session, principal, c.id)]
     audit.record(session, principal=principal, action="child.search", reason=f"{len(found)} visible match(es)", child_id=found[0].id if found else None)
-    return [ChildRead.model_validate(c) for c in found]
+    return [_as_seen(session, request, principal, c) for c in found]
 
 
 @router.get("/{child_id}", response_model=ChildRead)
-def read_child(child_id: uuid.UUID, session: DbSession, principal: Reader) -> ChildRead:
+def read_child(child_id: uuid.UUID, session: DbSession, request: Request, principal: Reader) -> ChildRead:
     child = guard.child_for_org(session, principal=principal, child_id=child_id, action="child.read")
     audit.record(session, principal=principal, action="child.read", child_id=child.id)
-    return ChildRead.model_validate(child)
+    return _as_seen(session, request, principal, child)
 
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)

@@ -5,9 +5,12 @@ evaluations and consents. Source ids are the hub's own ids, so exports are stabl
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access import policy
 from hub.access.policy import Visibility
 from hub.canonical.records import (
     CaseFact,
@@ -167,20 +170,24 @@ def build_case_view(
     ]
     measures = [m for m in cases.measures(session, case.id) if visibility.sees_measure(m) and (include_retracted or not m.retracted)]
     goals = [g for g in cases.goals(session, case.id) if visibility.sees_goal(g)]
-    org_ids = {p.organization_id for p in case.participants}
+    participants = policy.shown_participants(session, case=case, visibility=visibility)
+    org_ids = {p.organization_id for p in participants}
     org_ids |= {e.author_organization_id for e in entries if e.author_organization_id}
     org_ids |= {m.responsible_organization_id for m in measures if m.responsible_organization_id}
     org_ids |= {ev.author_organization_id for m in measures for ev in m.evaluations if ev.author_organization_id}
     orgs = list(session.scalars(select(Organization).where(Organization.id.in_(org_ids)))) if org_ids else []
     known = {str(o.id) for o in orgs}
     consents = list(session.scalars(select(Consent).where(Consent.child_id == child.id))) if include_consents else []
+    consents = [c for c in consents if visibility.shows_consent(c.categories)]
+    child_view = child_record(child)
+    child_view.identifiers = [i for i in child_view.identifiers if visibility.shows_identifier(i.system)]
     return ParsedBatch(
         format="stafett-case",
         mapping_version=EXPORT_MAPPING_VERSION,
         source_system="stafett-hub",
         municipality=case.municipality,
         organizations=[_organization(o) for o in orgs],
-        children=[child_record(child)],
+        children=[child_view],
         guardians=[_guardian(g, child_ref) for g in child.guardians],
         case_facts=[
             CaseFact(
@@ -191,7 +198,7 @@ def build_case_view(
                 status=case.status,
                 opened_at=case.opened_at,
                 closed_at=case.closed_at,
-                participants=[Participant(org_ref=str(p.organization_id), role=p.role) for p in case.participants],
+                participants=[Participant(org_ref=str(p.organization_id), role=p.role) for p in participants],
             )
         ],
         entries=[_entry(e, child_ref) for e in entries],
@@ -203,3 +210,13 @@ def build_case_view(
         consents=[_consent(c, child_ref, known) for c in consents],
     )
 
+
+def entry_versions(session: Session, *, case: Case, lineage_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """The ids of the current entry versions behind `lineage_ids` (views and facade ids name lineages; the audit
+    trail names the versions that were seen)."""
+    current = {e.lineage_id: e.id for e in cases.current_entries(session, case.id)}
+    return [current[lineage] for lineage in lineage_ids if lineage in current]
+
+
+def shown_entry_versions(session: Session, *, case: Case, view: ParsedBatch) -> list[uuid.UUID]:
+    return entry_versions(session, case=case, lineage_ids=[uuid.UUID(e.source_id) for e in view.entries])

@@ -17,7 +17,7 @@ from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.export import service
-from hub.export.case_view import build_case_view
+from hub.export.case_view import build_case_view, shown_entry_versions
 
 router = APIRouter(prefix="/api/v1/cases", tags=["export"])
 
@@ -37,6 +37,6 @@ def export_case(
     body, media_type = service.render(view, format_id=format, media_type=request.headers.get("accept"))
     audit.record(
         session, principal=principal, action="case.export", reason=f"{format}; {visibility.reason}",
-        child_id=case.child_id, case_id=case.id, entry_ids=[uuid.UUID(e.source_id) for e in view.entries], purpose="care",
+        child_id=case.child_id, case_id=case.id, entry_ids=shown_entry_versions(session, case=case, view=view), purpose="care",
     )
     return Response(body, media_type=media_type)

@@ -22,7 +22,7 @@ from hub.cases.models import Case
 from hub.children import repository as children
 from hub.core.errors import AccessDenied, InvalidInput, NotFound
 from hub.core.settings import Settings
-from hub.export.case_view import build_case_view
+from hub.export.case_view import build_case_view, entry_versions, shown_entry_versions
 from hub.fhir import repository
 from hub.fhir.ids import ENTRY_RESOURCE_TYPES, READABLE_TYPES, to_facade_ids
 from hub.organizations import repository as organizations
@@ -118,7 +118,7 @@ def everything(session: Session, *, principal: Principal, patient_id: str, setti
         for entry in entries:
             merged.setdefault(entry["fullUrl"], entry)
         _audit_view(session, principal, action="fhir.everything", case=case, visibility=visibility,
-                    entry_ids=[uuid.UUID(e.source_id) for e in view.entries])
+                    entry_ids=shown_entry_versions(session, case=case, view=view))
     ordered = sorted(merged.values(), key=lambda e: e["resource"]["resourceType"] != "Patient")
     for entry in ordered:
         entry["search"] = {"mode": "match" if entry["resource"]["resourceType"] == "Patient" else "include"}
@@ -181,6 +181,6 @@ def read_resource(session: Session, *, principal: Principal, resource_type: str,
                   if e["resource"]["resourceType"] == resource_type and e["resource"].get("id") == str(hub_id)), None)
     if found is None:
         raise _not_visible(session, principal, action="fhir.read", what=what, case=case)
-    entry_ids = [hub_id] if resource_type in ENTRY_RESOURCE_TYPES else []
+    entry_ids = entry_versions(session, case=case, lineage_ids=[hub_id]) if resource_type in ENTRY_RESOURCE_TYPES else []
     _audit_view(session, principal, action="fhir.read", case=case, visibility=visibility, entry_ids=entry_ids)
     return found

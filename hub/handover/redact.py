@@ -4,7 +4,6 @@ or attributes from categories the receiver may not see (the fact that child welf
 
 from __future__ import annotations
 
-import uuid
 
 from hub.access.policy import CONFIDENTIAL_CATEGORIES, Visibility
 from hub.canonical.records import ParsedBatch
@@ -69,8 +68,3 @@ def for_receiver(view: ParsedBatch, *, visibility: Visibility) -> ParsedBatch:
         for g in view.guardians
     ]
     return kept.model_copy(update={"organizations": orgs, "case_facts": facts, "children": children, "guardians": guardians})
-
-
-def handed_over_entry_ids(view: ParsedBatch, current: dict[uuid.UUID, uuid.UUID]) -> list[uuid.UUID]:
-    """The ids of the entry versions in the package (the view names lineages; `current` maps lineage -> version)."""
-    return [current[uuid.UUID(e.source_id)] for e in view.entries if uuid.UUID(e.source_id) in current]

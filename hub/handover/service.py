@@ -19,14 +19,13 @@ from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.vocab import CaseStatus
-from hub.cases import repository as cases
 from hub.cases.models import Case
 from hub.children import service as children
 from hub.children.models import Child
 from hub.core.errors import AccessDenied, UnsupportedMediaType
 from hub.core.settings import Settings
 from hub.export import service as export
-from hub.export.case_view import build_case_view
+from hub.export.case_view import build_case_view, shown_entry_versions
 from hub.handover import redact
 from hub.organizations.models import Organization
 
@@ -98,8 +97,7 @@ def pull(
         )
     view = redact.for_receiver(build_case_view(session, case=case, visibility=visibility), visibility=visibility)
     body, chosen = export.render(view, format_id=format_id, media_type=media_type)
-    current = {e.lineage_id: e.id for e in cases.current_entries(session, case.id)}
-    entry_ids = redact.handed_over_entry_ids(view, current)
+    entry_ids = shown_entry_versions(session, case=case, view=view)
     audit.record(
         session, principal=principal, action=ACTION, reason=f"{format_id}; {visibility.reason}", purpose="handover",
         child_id=child.id, case_id=case.id, entry_ids=entry_ids,

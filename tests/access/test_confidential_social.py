@@ -1,5 +1,6 @@
 """Child-welfare and social entries are confidential on every read path: seen by their author and the organisation
-that pushed them, by others only under a consent (or legal basis) that names the category, never by guardians.
+that pushed them, by others only under a consent (or legal basis) that names the category, never by guardians; and
+that those services take part at all (participants, their identifiers, the reporter) is just as confidential.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CHILD_WELFARE_MARKERS = (
 SOCIAL_MARKERS = ("økonomisk sosialhjelp",)
 # Traces that child welfare is involved at all: its services, the SSB journal number, the KS reporter.
 INVOLVEMENT_MARKERS = ("Barneverntjenesten", "Kongsvinger", "Bergenhus", "Lærerskolen", "journalnummer", "child_welfare")
+SOCIAL_INVOLVEMENT_MARKERS = ("NAV Haugesund",)
 EXPORT_FORMATS = ("fhir-r4", "sif-au", "kindergarten-v1")
 
 
@@ -140,7 +142,7 @@ def _route_missing(response) -> bool:
 def read_paths(scn: Scenario, caller) -> dict[str, object]:
     """Every read path an organisation has to this case: GET case, entry history, exports, FHIR $everything,
     handover pull. A path whose route does not exist yet fails the test with its name."""
-    answers = {"case": caller.get(f"/api/v1/cases/{scn.case_id}")}
+    answers = {"case": caller.get(f"/api/v1/cases/{scn.case_id}"), "child": caller.get(f"/api/v1/children/{scn.child_id}")}
     for name, entry in scn.entries.items():
         answers[f"history:{name}"] = caller.get(f"/api/v1/cases/{scn.case_id}/entries/{entry['id']}/history")
         answers[f"fhir-read:{name}"] = caller.get(f"/fhir/Communication/{entry['lineage_id']}")
@@ -232,6 +234,32 @@ def test_without_consent_school_kindergarten_and_clinic_see_none_of_it(scn):
     assert scn.clinic.get(f"/api/v1/cases/{scn.case_id}").json()["entries"] == []
 
 
+def test_participants_without_a_basis_learn_nothing_of_child_welfare_or_nav_taking_part(scn):
+    """Not the entries only: the services, the SSB journal number, the reporter and consents naming them stay hidden."""
+    for caller in (scn.school, scn.kindergarten, scn.clinic):
+        answers = read_paths(scn, caller)
+        assert found(answers, INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS) == {}
+        participants = {p["organization_id"] for p in answers["case"].json()["participants"]}
+        assert caller.org in participants and not participants & {scn.welfare.org, scn.nav.org}
+    # the services themselves see each other's part only as far as their own category goes
+    welfare_sees = {p["organization_id"] for p in scn.welfare.get(f"/api/v1/cases/{scn.case_id}").json()["participants"]}
+    assert scn.welfare.org in welfare_sees and scn.nav.org not in welfare_sees and scn.school.org in welfare_sees
+    child = scn.welfare.get(f"/api/v1/children/{scn.child_id}").json()
+    assert any("journalnummer" in i["system"] for i in child["identifiers"])
+    # a consent naming child welfare shows it (and its journal number) to the clinic
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
+    clinic = read_paths(scn, scn.clinic)
+    assert set(found(clinic, ("Barneverntjenesten", "journalnummer"))) >= {"case", "child", "export:fhir-r4"}
+    assert found(read_paths(scn, scn.school), INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS) == {}
+
+
+def test_the_concern_reporter_gets_no_part_in_the_case(scn):
+    """The KS report names a school (Lærerskolen) as reporter: it is named in the referral, not made a participant."""
+    case = scn.welfare.get(f"/api/v1/cases/{scn.case_id}").json()
+    reporter = scn.entries["ks-referral"]["author_organization_id"]
+    assert reporter and reporter not in {p["organization_id"] for p in case["participants"]}
+
+
 def test_a_handover_to_school_or_kindergarten_leaves_no_trace_of_child_welfare(scn):
     for caller in (scn.school, scn.kindergarten):
         answers = read_paths(scn, caller)
@@ -312,12 +340,13 @@ def test_an_expired_consent_shows_nothing_and_a_running_one_stops_when_it_ends(s
     assert found(read_paths(scn, scn.clinic), CHILD_WELFARE_MARKERS) == {}
 
 
-def test_guardians_and_the_young_person_never_see_child_welfare(scn):
+def test_guardians_and_the_young_person_never_see_child_welfare_or_social_services(scn):
     consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare", "social"])
     for person in (scn.guardian, scn.young_person):
         response = person.get(f"/api/v1/me/cases/{scn.case_id}")
         assert response.status_code == 200, response.text
         case = response.json()
         assert SCHOOL_TEXT in [e["text"] for e in case["entries"]]  # the log itself is there
-        assert [r for r in case["entries"] + case["measures"] if r["category"] == "child_welfare"] == []
-        assert [m for m in CHILD_WELFARE_MARKERS if m in _text(response)] == []
+        assert [r for r in case["entries"] + case["measures"] if r["category"] in ("child_welfare", "social")] == []
+        assert [m for m in CHILD_WELFARE_MARKERS + SOCIAL_MARKERS if m in _text(response)] == []
+        assert [m for m in INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS if m in _text(response)] == []

@@ -71,6 +71,25 @@ def test_every_read_is_recorded_with_what_was_seen(callers, engine):
     assert row.entry_ids == [entry["id"]] and row.client_id == clinic.client_id and row.outcome == "permit"
 
 
+def test_every_path_records_the_entry_versions_that_were_seen(callers, engine):
+    """Case read, export and the FHIR facade name the same thing: the current version of each entry, not its lineage."""
+    clinic = callers.system("Haugesund helsestasjon", "health")
+    case_id, _, child_id = make_case(clinic)
+    first = clinic.post(f"/api/v1/cases/{case_id}/entries", json={"kind": "note", "category": "health", "text": "x"}).json()
+    corrected = clinic.post(f"/api/v1/cases/{case_id}/entries/{first['id']}/corrections", json={"text": "y", "reason": "typo"})
+    assert corrected.status_code == 201, corrected.text
+    version = corrected.json()["id"]
+    assert version != first["lineage_id"]
+    assert clinic.get(f"/api/v1/cases/{case_id}").status_code == 200
+    assert clinic.get(f"/api/v1/cases/{case_id}/export", params={"format": "fhir-r4"}).status_code == 200
+    assert clinic.get(f"/fhir/Patient/{child_id}/$everything").status_code == 200
+    assert clinic.get(f"/fhir/Communication/{first['lineage_id']}").status_code == 200
+    with engine.connect() as conn:
+        rows = {r.action: r.entry_ids for r in conn.execute(select(AuditEvent).order_by(AuditEvent.seq))}
+    for action in ("case.read", "case.export", "fhir.everything", "fhir.read"):
+        assert rows[action] == [version], action
+
+
 def test_audit_export_as_fhir_audit_event(callers):
     clinic = callers.system("Haugesund helsestasjon", "health")
     case_id, _, child_id = make_case(clinic)
