@@ -9,10 +9,12 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM
 from hub.children import repository
 from hub.children.models import Child, ChildIdentifier, Guardian
 from hub.children.schemas import ChildCreate, GuardianCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.identity.numbers import is_d_number
 
 
 def parse_identifier_query(identifier: str) -> tuple[str, str]:
@@ -24,9 +26,15 @@ def parse_identifier_query(identifier: str) -> tuple[str, str]:
 
 
 def guardian_from(data: GuardianCreate) -> Guardian:
+    """A guardian row; a national id is kept as an identifier too, so that exports and transfers carry it."""
+    identifiers = []
+    if data.national_id:
+        system = DNR_SYSTEM if is_d_number(data.national_id) else FNR_SYSTEM
+        identifiers.append({"system": system, "value": data.national_id})
     return Guardian(
         names=[n.model_dump(mode="json") for n in data.names],
         national_id=data.national_id,
+        identifiers=identifiers,
         relation=data.relation,
         parental_responsibility=data.parental_responsibility,
         may_see_log=data.may_see_log,

@@ -76,3 +76,16 @@ def test_malformed_json_is_4xx(clinic):
     response = clinic.post(CHILDREN, content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_guardians_national_id_travels_in_exports(clinic):
+    """Given as national_id, it is also an identifier: the FHIR export's RelatedPerson carries it with its system."""
+    case_id, _, child_id = make_case(clinic)
+    added = clinic.post(f"{CHILDREN}/{child_id}/guardians", json={
+        "names": [{"given": ["Kari"]}], "national_id": "15038010015", "relation": "mother",
+        "parental_responsibility": "felles", "may_see_log": True,
+    })
+    assert added.status_code == 201, added.text
+    bundle = clinic.get(f"/api/v1/cases/{case_id}/export", params={"format": "fhir-r4"}).json()
+    (related,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "RelatedPerson"]
+    assert related["identifier"] == [{"system": FNR_SYSTEM, "value": "15038010015"}]
