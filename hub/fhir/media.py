@@ -1,5 +1,5 @@
-"""Content negotiation for the facade: answers are FHIR JSON (FhirResponse, application/fhir+json); a request that
-accepts only XML or another format gets 406 Not Acceptable as an OperationOutcome.
+"""Content negotiation for the facade: answers are FHIR JSON (application/fhir+json) or, when the request asks for
+it (Accept or _format), FHIR XML rendered by fhir.resources R4B; any other format gets 406 as an OperationOutcome.
 """
 
 from __future__ import annotations
@@ -10,10 +10,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
+from fhir.resources.R4B import get_fhir_model_class
+
 from hub.core.errors import HubError
 
 FHIR_JSON = "application/fhir+json"
+FHIR_XML = "application/fhir+xml"
 _JSON_ACCEPTABLE = ("application/fhir+json", "application/json", "application/*", "*/*", "json", "text/json")
+_XML_ACCEPTABLE = ("application/fhir+xml", "application/xml", "text/xml", "xml")
 
 
 class NotAcceptable(HubError):
@@ -40,11 +44,30 @@ def _wanted(request: Request) -> list[str]:
     return [part.split(";", 1)[0].strip().lower() for part in accept.split(",") if part.strip()]
 
 
-def require_json_answer(request: Request) -> None:
-    """Refuse (406) a request that will take only XML or another non-JSON format."""
+def answer_format(request: Request) -> str:
+    """"json" or "xml", whichever the request names first; JSON when it names neither; 406 for anything else."""
     wanted = _wanted(request)
-    if not wanted or any(w in _JSON_ACCEPTABLE for w in wanted):
-        return
+    for choice in wanted:
+        if choice in _JSON_ACCEPTABLE:
+            return "json"
+        if choice in _XML_ACCEPTABLE:
+            return "xml"
+    if not wanted:
+        return "json"
     raise NotAcceptable(
-        f"the facade answers in FHIR JSON (application/fhir+json) only; the request accepts {', '.join(wanted)}"
+        f"the facade answers in FHIR JSON (application/fhir+json) or FHIR XML (application/fhir+xml); the request "
+        f"accepts {', '.join(wanted)}"
     )
+
+
+def require_fhir_answer(request: Request) -> None:
+    """Refuse (406) before any work a request that takes neither FHIR JSON nor FHIR XML."""
+    answer_format(request)
+
+
+def fhir_answer(request: Request, content: dict[str, Any]) -> Response:
+    """The resource in the format the request asked for."""
+    if answer_format(request) == "xml":
+        model = get_fhir_model_class(content["resourceType"]).model_validate(content)
+        return Response(model.model_dump_xml(), media_type=FHIR_XML)
+    return FhirResponse(content)

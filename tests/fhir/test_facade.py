@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.observation import Observation
 from sqlalchemy import func, select
 
 from hub.audit.models import AuditEvent
@@ -176,10 +177,14 @@ def test_reads_need_a_token_with_case_read_and_posts_need_ingest(client, callers
     assert refused.status_code == 403 and "ingest" in refused.json()["issue"][0]["diagnostics"]
 
 
-def test_xml_answers_are_not_acceptable_but_xml_input_is_read(callers):
+def test_xml_in_and_out(callers):
+    """XML is read on POST and answered when asked for (Accept or _format); other formats are 406."""
     caller = health_system(callers)
-    assert caller.get("/fhir/metadata", headers={"accept": "application/fhir+xml"}).status_code == 406
-    refused = caller.get("/fhir/metadata?_format=xml")
+    for asked in ({"headers": {"accept": "application/fhir+xml"}}, {"params": {"_format": "xml"}}):
+        metadata = caller.get("/fhir/metadata", **asked)
+        assert metadata.status_code == 200 and metadata.headers["content-type"].startswith("application/fhir+xml")
+        assert CapabilityStatement.model_validate_xml(metadata.content).fhirVersion == "4.0.1"
+    refused = caller.get("/fhir/metadata", headers={"accept": "text/csv"})
     assert refused.status_code == 406 and refused.json()["issue"][0]["code"] == "not-supported"
     xml = (
         '<Bundle xmlns="http://hl7.org/fhir"><type value="transaction"/><entry>'
@@ -197,8 +202,16 @@ def test_xml_answers_are_not_acceptable_but_xml_input_is_read(callers):
     assert answer.status_code == 200, answer.text
     assert answer.json()["entry"][0]["response"]["status"] == "201 Created"
     assert _search(caller)["entry"][0]["resource"]["name"][0]["family"] == "Nordmann"
-    observation = caller.get("/fhir/" + answer.json()["entry"][1]["response"]["location"].split("/_history")[0]).json()
+    location = "/fhir/" + answer.json()["entry"][1]["response"]["location"].split("/_history")[0]
+    observation = caller.get(location).json()
     assert observation["valueString"] == "normal" and observation["code"]["text"] == "Hørsel"
+    as_xml = caller.get(location, headers={"accept": "application/fhir+xml"})
+    assert as_xml.headers["content-type"].startswith("application/fhir+xml")
+    assert Observation.model_validate_xml(as_xml.content).model_dump(mode="json") == observation
+    patient_id = _search(caller)["entry"][0]["resource"]["id"]
+    everything = caller.get(f"/fhir/Patient/{patient_id}/$everything", params={"_format": "application/fhir+xml"})
+    bundle = Bundle.model_validate_xml(everything.content)
+    assert {e.resource.get_resource_type() for e in bundle.entry} >= {"Patient", "Observation"}
 
 
 def test_search_needs_a_system_and_value(callers):
