@@ -3,8 +3,9 @@ two workers on loopback, each hub on its own SQLite file (or PostgreSQL with --p
 
 Run: python -m bench.transfer --cases 10000   (prints cases/s per phase and end to end, total time, bytes per
 case, and checks that nothing was lost: every case accepted once, entries and checksums equal on both sides).
-Phases: seed A (direct ORM inserts), `stafett transfer bulk` (package, sign, encrypt, outbox), delivery by worker A,
-acceptance at B over its API (4 clients), receipts back to A by worker B.
+The baseline, measured in the same run, is seeding A (direct ORM inserts of the same cases). Phases: seed A,
+`stafett transfer bulk` (package, sign, encrypt, outbox), delivery by worker A, acceptance at B over its API
+(4 clients), receipts back to A by worker B.
 """
 
 from __future__ import annotations
@@ -244,6 +245,9 @@ def main() -> None:
             per = f"{args.cases / seconds:8.1f} cases/s" if "seed" not in phase else ""
             print(f"  {phase:34s} {seconds:8.1f} s {per}")
         print(f"  end to end (bulk .. last receipt)  {total:8.1f} s {args.cases / total:8.1f} cases/s")
+        baseline = timings["seed A (not counted)"]
+        print(f"  baseline: writing the same cases once into A's database directly: {args.cases / baseline:8.1f} cases/s; "
+              f"end to end takes {total / baseline:.2f}x that time")
         print(f"  bytes per case (sealed package):   {int(size):,}")
         print(f"  check: transferred_out {moved}/{args.cases}, received {received}/{args.cases}, children at B {children_b}, "
               f"entry rows A {entries_a} / B {entries_b}, checksum mismatches in a sample of {len(sample)}: {mismatched}")
