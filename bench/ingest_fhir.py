@@ -17,10 +17,9 @@ import time
 import uuid
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
-from joserfc import jwt
-from joserfc.jwk import ECKey
+
+from bench.common import BenchHub, migrated_template
 
 SIZES = tuple(int(s) for s in os.environ.get("BENCH_SIZES", "100,500,1000,5000").split(","))
 SEED = 20261123
@@ -122,69 +121,22 @@ def validate_only(payload: bytes) -> float:
     return time.perf_counter() - start
 
 
-class Hub:
-    """One in-process hub on a SQLite file with one registered health system and its access token."""
-
-    def __init__(self, template: Path, folder: Path):
-        from hub.api.app import create_app
-        from hub.core.settings import Settings
-
-        db = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
-        shutil.copyfile(template, db)
-        self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106"))
-        self.client = TestClient(self.app)
-        self.client.__enter__()
-        self.token = self._token()
-
-    def _token(self) -> str:
-        from hub.auth import clients
-        from hub.canonical.vocab import Sector
-        from hub.db.engine import session_scope
-        from hub.organizations.models import Organization
-
-        key = ECKey.generate_key("P-256", parameters={"kid": "bench", "alg": "ES256", "use": "sig"}, private=True)
-        with session_scope(self.app.state.engine) as session:
-            org = Organization(name="Bench helsestasjon", sector=Sector.health, kommunenummer="1106")
-            session.add(org)
-            session.flush()
-            client_id = clients.register_client(session, organization=org, scopes=["ingest", "case.read"],
-                                                jwks={"keys": [key.as_dict(private=False)]}).client_id
-        audience = str(self.client.base_url).rstrip("/") + "/oauth/token"
-        now = int(time.time())
-        assertion = jwt.encode({"alg": "ES256", "kid": key.kid}, {"iss": client_id, "sub": client_id, "aud": audience,
-                                                                   "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}, key)
-        answer = self.client.post("/oauth/token", data={
-            "grant_type": "client_credentials", "scope": "ingest case.read", "client_assertion": assertion,
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
-        answer.raise_for_status()
-        return answer.json()["access_token"]
-
-    def ingest(self, payload: bytes, url: str) -> float:
-        start = time.perf_counter()
-        response = self.client.post(url, content=payload, headers={
-            "content-type": "application/fhir+json", "authorization": f"Bearer {self.token}"})
-        elapsed = time.perf_counter() - start
-        assert response.status_code == 200, response.text[:500]
-        return elapsed
-
-    def close(self) -> None:
-        self.client.__exit__(None, None, None)
-        self.app.state.engine.dispose()
+def ingest(template: Path, folder: Path, payload: bytes, url: str) -> float:
+    """Seconds for one end-to-end POST into a fresh hub (every resource is new)."""
+    hub = BenchHub(template, folder, organisation="Bench helsestasjon", sector="health", scopes=["ingest", "case.read"])
+    try:
+        status, seconds, text = hub.post(url, payload, "application/fhir+json")
+    finally:
+        hub.close()
+    if status != 200:
+        raise SystemExit(f"{url} answered {status}: {text}")
+    return seconds
 
 
 def main() -> None:
-    from hub.db.engine import session_scope, make_engine
-    from hub.db.migrate import upgrade
-    from hub.keys.service import ensure_keys
-
     folder = Path(tempfile.mkdtemp(prefix="stafett-bench-"))
     try:
-        template = folder / "template.db"
-        upgrade(f"sqlite:///{template}")
-        engine = make_engine(f"sqlite:///{template}")
-        with session_scope(engine) as session:
-            ensure_keys(session)
-        engine.dispose()
+        template = migrated_template(folder)
         results = {}
         for size in SIZES:
             payload = make_bundle(size)
@@ -193,9 +145,7 @@ def main() -> None:
             timings: dict[str, list[float]] = {PIPELINE: [], FACADE: []}
             for _ in range(runs):
                 for url in (PIPELINE, FACADE):
-                    hub = Hub(template, folder)  # a fresh database each run: every resource is new
-                    timings[url].append(hub.ingest(payload, url))
-                    hub.close()
+                    timings[url].append(ingest(template, folder, payload, url))
             results[size] = (min(timings[PIPELINE]), min(timings[FACADE]), validation, len(payload))
         print(f"{'entries':>7} {'KiB':>6} | {'ingest s':>8} {'res/s':>6} | {'/fhir s':>8} {'res/s':>6} | "
               f"{'validate s':>10} {'res/s':>6} | {'ratio':>5} {'/fhir ratio':>11}")

@@ -6,6 +6,7 @@ The engine comes from app.state, so tests can run several hubs with different da
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,7 +16,10 @@ from hub.core.errors import AccessDenied
 from hub.db.engine import begin_writing
 
 
-def get_session(request: Request) -> Iterator[Session]:
+@contextmanager
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """One request's transaction on this app's database: committed when the work is done, and also when access is
+    refused (the audit record of the refusal stays; refusals happen before any change); rolled back otherwise."""
     session: Session = request.app.state.sessionmaker()
     # Every request writes at least its audit row, so it is a writer from the start (SQLite: BEGIN IMMEDIATE).
     begin_writing(session)
@@ -23,13 +27,18 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
         session.commit()
     except AccessDenied:
-        session.commit()  # keep the audit record of the refusal; refusals happen before any change
+        session.commit()
         raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with unit_of_work(request) as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from hub.core.errors import AccessDenied, PayloadTooLarge, UnsupportedMediaType
-from hub.db.engine import begin_writing
+from hub.api.deps import unit_of_work
+from hub.core.errors import PayloadTooLarge, UnsupportedMediaType
 from hub.federation import service
 
 router = APIRouter(prefix="/federation/v1", tags=["federation"])
@@ -36,20 +36,8 @@ async def _body(request: Request) -> bytes:
 
 def _unit_of_work(request: Request, action: Callable[..., dict[str, Any]], body: bytes) -> dict[str, Any]:
     """One transaction, opened only after the whole body is read (a slow sender never holds a write lock)."""
-    session = request.app.state.sessionmaker()
-    begin_writing(session)
-    try:
-        result = action(session, settings=request.app.state.settings, body=body)
-        session.commit()
-        return result
-    except AccessDenied:
-        session.commit()  # keep the audit record of the refusal
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with unit_of_work(request) as session:
+        return action(session, settings=request.app.state.settings, body=body)
 
 
 async def _handle(request: Request, action: Callable[..., dict[str, Any]]) -> dict[str, Any]:
