@@ -211,11 +211,15 @@ def main() -> None:
         t = time.perf_counter()
         with session_scope(engine_b, write=False) as session:
             ids = [str(i) for i in session.scalars(select(Transfer.id).where(Transfer.direction == "incoming", Transfer.status == "pending"))]
-        http = httpx.Client(base_url=hub_b, timeout=120)
+        http = httpx.Client(base_url=hub_b, timeout=900)
+        latencies: list[float] = []
 
         def accept(transfer_id: str) -> int:
             headers = {"Authorization": f"Bearer {tokens.current()}"}
-            return http.post(f"/api/v1/transfers/{transfer_id}/accept", json={}, headers=headers).status_code
+            started = time.perf_counter()
+            status = http.post(f"/api/v1/transfers/{transfer_id}/accept", json={}, headers=headers).status_code
+            latencies.append(time.perf_counter() - started)
+            return status
 
         with ThreadPoolExecutor(4) as pool:
             codes = list(pool.map(accept, ids))
@@ -249,6 +253,9 @@ def main() -> None:
         print(f"  baseline: writing the same cases once into A's database directly: {args.cases / baseline:8.1f} cases/s; "
               f"end to end takes {total / baseline:.2f}x that time")
         print(f"  bytes per case (sealed package):   {int(size):,}")
+        latencies.sort()
+        print(f"  accept latency at B: median {latencies[len(latencies) // 2]:.2f} s, p99 "
+              f"{latencies[int(len(latencies) * 0.99)]:.2f} s, max {latencies[-1]:.2f} s")
         print(f"  check: transferred_out {moved}/{args.cases}, received {received}/{args.cases}, children at B {children_b}, "
               f"entry rows A {entries_a} / B {entries_b}, checksum mismatches in a sample of {len(sample)}: {mismatched}")
         lost = moved != args.cases or received != args.cases or entries_b != entries_a or children_b != args.cases or mismatched
