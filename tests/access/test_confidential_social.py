@@ -350,3 +350,5 @@ def test_guardians_and_the_young_person_never_see_child_welfare_or_social_servic
         assert [r for r in case["entries"] + case["measures"] if r["category"] in ("child_welfare", "social")] == []
         assert [m for m in CHILD_WELFARE_MARKERS + SOCIAL_MARKERS if m in _text(response)] == []
         assert [m for m in INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS if m in _text(response)] == []
+        participants = {p["organization_id"] for p in case["participants"]}
+        assert scn.school.org in participants and not participants & {scn.welfare.org, scn.nav.org}
