@@ -1,5 +1,5 @@
-"""Structured logging: one JSON line per record, and an access log that names the route template, status and
-duration only — never query strings, bodies, names or national ids.
+"""Structured logging: one JSON line per record (an exception as its type and frames, never its message), and an
+access log that names the route template, status and duration only — never query strings, bodies, names or ids.
 """
 
 from __future__ import annotations
@@ -7,11 +7,30 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
+from types import TracebackType
 from typing import Any
 
 from fastapi import FastAPI, Request
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"color_message"}
+
+
+def _frames(tb: TracebackType | None, limit: int = 12) -> list[str]:
+    return [f"{f.filename.rsplit('/site-packages/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(tb)][-limit:]
+
+
+def describe_exception(exc: BaseException, tb: TracebackType | None) -> dict[str, Any]:
+    """What failed and where, without the exception's message: messages can carry SQL parameters or payload values
+    (a unique-key error names the key's value). A database driver's *operational* message (locked, timeout,
+    connection lost) carries none and is kept."""
+    described: dict[str, Any] = {"error": f"{type(exc).__module__}.{type(exc).__qualname__}", "where": _frames(tb)}
+    original = getattr(exc, "orig", None)
+    if original is not None:
+        described["cause"] = f"{type(original).__module__}.{type(original).__qualname__}"
+        if "Operational" in type(exc).__name__ or "Operational" in type(original).__name__:
+            described["cause_message"] = str(original).splitlines()[0][:200]
+    return described
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,6 +42,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         body.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
+        if record.exc_info and record.exc_info[1] is not None:
+            body.update(describe_exception(record.exc_info[1], record.exc_info[2]))
         return json.dumps(body, default=str)
 
 
