@@ -158,7 +158,8 @@ class Tokens:
             claims = {"iss": self.client_id, "sub": self.client_id, "aud": self.base_url + "/oauth/token", "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}
             form = {"grant_type": "client_credentials", "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                     "client_assertion": jwt.encode({"alg": "ES256", "kid": "bench"}, claims, self.key), "scope": "transfer"}
-            self.token, self.fetched = httpx.post(self.base_url + "/oauth/token", data=form).json()["access_token"], time.monotonic()
+            answer = httpx.post(self.base_url + "/oauth/token", data=form, timeout=120)
+            self.token, self.fetched = answer.json()["access_token"], time.monotonic()
         return self.token
 
 

@@ -5,6 +5,7 @@ transfers, drop delivered packages' bodies, refresh peers' keys. Each is idempot
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +19,8 @@ from hub.peers import service as peers
 from hub.transfer import decisions, delivery, outbox
 
 log = logging.getLogger("hub.worker")
+# Set when the worker is asked to stop: a delivery run finishes the batch in hand and takes no new one.
+stopping = threading.Event()
 
 
 @dataclass
@@ -32,7 +35,7 @@ def deliver_due(engine: Engine, settings: Settings, *, worker_id: str, threads: 
     batches = 0
     timeout = httpx.Timeout(settings.transfer_http_timeout_seconds)
     with httpx.Client(timeout=timeout) as client, ThreadPoolExecutor(max_workers=threads) as pool:
-        while max_batches is None or batches < max_batches:
+        while (max_batches is None or batches < max_batches) and not stopping.is_set():
             with session_scope(engine) as session:
                 items = outbox.claim(session, worker_id=worker_id, limit=settings.transfer_batch_size, lease_seconds=settings.transfer_lease_seconds)
                 for item in items:

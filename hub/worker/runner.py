@@ -1,5 +1,6 @@
 """Runs the worker: a BlockingScheduler with interval triggers for outbox delivery, expiry and key refresh, each
-job at most one instance at a time; stops cleanly on SIGTERM/SIGINT (a SIGKILL is survived through leases).
+job at most one instance at a time; on SIGTERM/SIGINT it finishes the batch in hand and stops (a SIGKILL is survived
+through leases).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def run_forever(settings: Settings) -> None:
                       id="peer-keys", **common)
 
     def stop(signum, _frame) -> None:  # noqa: ANN001
+        """Finish the delivery batch in hand (no new one is claimed), then exit; a SIGKILL is survived by leases."""
         log.info("worker stopping", extra={"worker": me, "signal": signum})
-        scheduler.shutdown(wait=False)
+        tasks.stopping.set()
+        scheduler.shutdown(wait=True)
 
     # The delivery job drains the outbox; a tick that finds it still running is skipped by design, not a problem.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
