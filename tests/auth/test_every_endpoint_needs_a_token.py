@@ -68,3 +68,15 @@ def test_a_person_token_does_not_open_system_endpoints(callers):
 def test_a_system_token_does_not_open_guardian_endpoints(callers):
     system = callers.system("Skole", "school")
     assert system.get(f"/api/v1/me/children").status_code == 403
+
+
+def test_federation_endpoints_take_no_token_but_only_a_hub_signed_message(app, client):
+    """Hub-to-hub routes authenticate the sending hub by the signature over the message itself (see
+    schemas/transfer-protocol.md): anything else is refused before any work, with a token or without."""
+    routes = [(m, p) for m, p in _operations(app) if p.startswith("/federation/")]
+    assert {p for _, p in routes} == {"/federation/v1/transfers", "/federation/v1/receipts", "/federation/v1/revocations"}
+    for method, path in routes:
+        plain = client.request(method, path, json={})
+        assert plain.status_code == 415 and "application/jose" in plain.json()["detail"], path
+        forged = client.request(method, path, content=b"a.b.c.d.e", headers={"content-type": "application/jose"})
+        assert forged.status_code == 400, (path, forged.status_code, forged.text)
