@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.audit.models import GENESIS, AuditEvent, AuditHead
@@ -45,11 +46,19 @@ def event_digest(event: AuditEvent) -> str:
 
 
 def _head(session: Session) -> AuditHead:
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    """The chain's head row, locked for this transaction (so events get consecutive numbers one writer at a time).
+
+    The first event of a fresh database creates it; concurrent first events (PostgreSQL) all try, one wins, the others
+    wait for it and then lock the row it made."""
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.scalar(locked)
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        except IntegrityError:
+            pass
+        head = session.scalar(locked)
     return head
 
 

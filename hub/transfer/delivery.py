@@ -44,6 +44,16 @@ def _detail(response: httpx.Response) -> str:
         return response.text[:200]
 
 
+def _concurrent_change(response: httpx.Response) -> bool:
+    """A 409 the receiver means as "a concurrent change got in the way, retry" (problem type .../conflict)."""
+    if response.status_code != 409:
+        return False
+    try:
+        return str(response.json().get("type", "")).endswith("/conflict")
+    except (ValueError, AttributeError):
+        return False
+
+
 def send(client: httpx.Client, item: OutboxItem) -> Attempt:
     """One POST; never raises for network trouble (that is a retryable attempt)."""
     base = dict(item_id=item.id, kind=item.kind, transfer_id=item.transfer_id)
@@ -57,7 +67,7 @@ def send(client: httpx.Client, item: OutboxItem) -> Attempt:
         except ValueError:
             answer = None
         return Attempt(**base, ok=True, permanent=False, error=None, answer=answer)
-    permanent = response.status_code in PERMANENT
+    permanent = response.status_code in PERMANENT and not _concurrent_change(response)
     verb = "refused by the receiver" if permanent else "receiver failed"
     return Attempt(**base, ok=False, permanent=permanent, error=f"{verb}: HTTP {response.status_code} {_detail(response)}".strip(), answer=None)
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.archive.models import SourceRecord
@@ -73,9 +74,15 @@ class Importer:
             found = found or org_repository.by_identifier(self.session, ident["system"], ident["value"])
         found = found or self.session.get(Organization, uuid.UUID(row["id"]))
         if found is None:
-            found = from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])])
-            self.session.add(found)
-            self.session.flush()
+            try:
+                with self.session.begin_nested():
+                    created = from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])])
+                    self.session.add(created)
+                found = created
+            except IntegrityError:  # a concurrent import (PostgreSQL) created it first: use that one
+                found = (org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None) or self.session.get(Organization, uuid.UUID(row["id"]))
+                if found is None:
+                    raise
         self.ids[row["id"]] = found.id
         self.orgs[found.id] = found
 

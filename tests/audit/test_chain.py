@@ -102,3 +102,34 @@ def test_audit_export_as_fhir_audit_event(callers):
     from fhir.resources.R4B.bundle import Bundle
 
     Bundle.model_validate(bundle)
+
+
+def test_concurrent_first_events_on_a_fresh_database_all_land_in_one_chain(engine, session):
+    """On a fresh database the first writers race to create the chain's head (PostgreSQL runs them in parallel):
+    every event is kept, numbered 1..N without gaps, and the chain verifies."""
+    import threading
+
+    from hub.audit import service as audit
+    from hub.db.engine import session_scope
+
+    writers = 6
+    barrier = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with session_scope(engine) as own:
+                audit.record(own, principal=None, action="test.race", reason=f"writer {n}")
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    seqs = session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
+    assert seqs == list(range(1, writers + 1))
+    assert verify_chain(session) == []

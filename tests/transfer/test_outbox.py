@@ -3,7 +3,9 @@ another worker (the old one can no longer settle it), retries wait with capped e
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 from hub.db.engine import session_scope
 from hub.transfer import outbox
@@ -57,3 +59,23 @@ def test_delivered_bodies_are_purged_after_the_retention(engine):
         from hub.transfer.models import OutboxItem
 
         assert [session.get(OutboxItem, i).body for i in ids] == [b"", b"sealed", b"sealed"]
+
+
+def _answer(status: int, body: dict):
+    import httpx
+
+    from hub.transfer import delivery
+
+    client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(status, json=body)))
+    item = SimpleNamespace(id=uuid.uuid4(), kind="package", transfer_id=None, url="http://peer.invalid/federation/v1/transfers", body=b"x")
+    return delivery.send(client, item)
+
+
+def test_a_concurrent_change_at_the_receiver_is_retried_but_a_refusal_is_final():
+    """409 'conflict' (a concurrent write got in the way, retry) is retried; other 4xx refusals park the item."""
+    retry = _answer(409, {"type": "https://stafett.invalid/problems/conflict", "detail": "retry"})
+    assert (retry.ok, retry.permanent) == (False, False)
+    refused = _answer(409, {"type": "https://stafett.invalid/problems/not-configured", "detail": "no key"})
+    assert (refused.ok, refused.permanent) == (False, True)
+    rejected = _answer(400, {"type": "https://stafett.invalid/problems/package-rejected", "detail": "bad signature"})
+    assert rejected.permanent is True
