@@ -8,10 +8,12 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from hub.api.deps import DbSession
 from hub.auth import tokens
 from hub.auth.deps import issuer_of, token_endpoint_of
+from hub.db.engine import begin_writing
 from hub.keys import service as keys
 
 router = APIRouter(tags=["auth"])
@@ -34,10 +36,15 @@ async def token(request: Request) -> JSONResponse:
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return _oauth_error(tokens.OAuthError("invalid_request", "send the token request as application/x-www-form-urlencoded"))
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    # The database work runs in a worker thread: waiting for the write lock on the event loop would stop every other
+    # request, including the one holding the lock from finishing (a stall until the busy timeout).
+    return await run_in_threadpool(_issue, request, form)
+
+
+def _issue(request: Request, form: dict[str, str]) -> JSONResponse:
+    """One transaction: verify the assertion, record its jti, issue the token; an OAuth error writes nothing."""
     session = request.app.state.sessionmaker()
     try:
-        from hub.db.engine import begin_writing
-
         begin_writing(session)
         answer = _token(session, request, form)
         session.commit()
@@ -45,6 +52,9 @@ async def token(request: Request) -> JSONResponse:
     except tokens.OAuthError as exc:
         session.rollback()
         return _oauth_error(exc)
+    except BaseException:
+        session.rollback()
+        raise
     finally:
         session.close()
 

@@ -164,3 +164,34 @@ def test_jwks_publishes_public_keys_only(client):
     keys = client.get("/.well-known/jwks.json").json()["keys"]
     assert {k["use"] for k in keys} == {"sig", "enc"}
     assert all("d" not in k and "p" not in k for k in keys)
+
+
+def test_a_token_request_waiting_for_the_database_does_not_stop_the_hub(callers, engine):
+    """While another writer holds the lock, a token request waits in a worker thread, not on the event loop: the hub
+    keeps answering (found by the 10,000-case transfer bench, where it stalled every request for the busy timeout)."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from tests.conftest import BACKEND
+
+    client_id, key = callers.register(callers.organization("Haugesund helsestasjon", "health"), ("case.read",))
+    holding = engine.connect()
+    if BACKEND == "sqlite":
+        holding.execution_options(sqlite_immediate=True).begin()  # BEGIN IMMEDIATE: the write lock
+    else:
+        holding.execute(text("LOCK TABLE used_assertion IN EXCLUSIVE MODE"))
+    token_done: list[float] = []
+    waiter = threading.Thread(target=lambda: (callers.token(client_id, key, "case.read"), token_done.append(time.monotonic())))
+    try:
+        waiter.start()
+        time.sleep(0.5)  # the token request is now waiting for the lock
+        assert callers.http.get("/healthz").status_code == 200
+        answered_while_locked = time.monotonic()
+        assert not token_done, "the token request should still be waiting for the lock"
+    finally:
+        holding.rollback()
+        holding.close()
+    waiter.join(timeout=30)
+    assert token_done and token_done[0] > answered_while_locked
