@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from hub.core.errors import AccessDenied
+from hub.core.errors import AccessDenied, PayloadTooLarge
 from hub.db.engine import begin_writing
 
 
@@ -42,3 +42,16 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def read_capped_body(request: Request, *, limit: int, what: str = "payload") -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed `limit` (declared or streamed)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"{what} is {declared} bytes; the limit is {limit}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"{what} exceeds the limit of {limit} bytes")
+    return bytes(body)

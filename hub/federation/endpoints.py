@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from hub.api.deps import unit_of_work
-from hub.core.errors import PayloadTooLarge, UnsupportedMediaType
+from hub.api.deps import read_capped_body, unit_of_work
+from hub.core.errors import UnsupportedMediaType
 from hub.federation import service
 
 router = APIRouter(prefix="/federation/v1", tags=["federation"])
@@ -20,18 +20,9 @@ MEDIA_TYPE = "application/jose"
 
 
 async def _body(request: Request) -> bytes:
-    limit = request.app.state.settings.transfer_max_package_bytes
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != MEDIA_TYPE:
         raise UnsupportedMediaType(f"federation messages are sent as {MEDIA_TYPE} (a compact JWE)")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"message is {declared} bytes; the limit is {limit}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"message exceeds the limit of {limit} bytes")
-    return bytes(body)
+    return await read_capped_body(request, limit=request.app.state.settings.transfer_max_package_bytes, what="message")
 
 
 def _unit_of_work(request: Request, action: Callable[..., dict[str, Any]], body: bytes) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 
-from hub.api.deps import DbSession
-from hub.core.errors import PayloadTooLarge
+from hub.api.deps import DbSession, read_capped_body
 from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
@@ -20,16 +19,7 @@ router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"])
 
 
 async def raw_body(request: Request) -> bytes:
-    limit = request.app.state.settings.max_payload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"payload is {declared} bytes; the limit is {limit}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"payload exceeds the limit of {limit} bytes")
-    return bytes(body)
+    return await read_capped_body(request, limit=request.app.state.settings.max_payload_bytes)
 
 
 @router.post("/{format_id}", response_model=IngestReport)
