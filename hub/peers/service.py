@@ -118,17 +118,22 @@ def _keys(peer: Peer, use: str) -> list[dict]:
     return [k for k in (peer.jwks or {}).get("keys", []) if k.get("use") == use and k.get("kty") == "RSA"]
 
 
+def _refresh_or_keep_cached(session: Session, *, peer: Peer, timeout: float) -> None:
+    """Fetch the peer's keys again; if it cannot be reached, keep using the cached ones (none cached: raise)."""
+    try:
+        refresh_keys(session, peer=peer, timeout=timeout)
+    except PeerKeysUnavailable:
+        if peer.jwks is None:
+            raise
+        log.warning("using cached peer keys", extra={"peer": peer.base_url})
+
+
 def verification_keys(session: Session, *, peer: Peer, kid: str | None, ttl_seconds: float, timeout: float = 10.0) -> KeySet:
     """The peer's signature keys; refetched when stale or when `kid` is not among them (a rotation)."""
     known = {k.get("kid") for k in _keys(peer, "sig")}
     recently = peer.jwks_fetched_at and (datetime.now(UTC) - peer.jwks_fetched_at).total_seconds() < MIN_REFETCH_SECONDS
     if _stale(peer, ttl_seconds) or (kid not in known and not recently):
-        try:
-            refresh_keys(session, peer=peer, timeout=timeout)
-        except PeerKeysUnavailable:
-            if peer.jwks is None:
-                raise
-            log.warning("using cached peer keys", extra={"peer": peer.base_url})
+        _refresh_or_keep_cached(session, peer=peer, timeout=timeout)
     elif kid not in known:
         # Keys were fetched moments ago and lack this kid: ask the sender to come back rather than refuse for good.
         raise PeerKeysUnavailable(f"peer {peer.base_url} signed with key {str(kid)[:40]!r}, not among its keys fetched just now; retry later")
@@ -138,12 +143,7 @@ def verification_keys(session: Session, *, peer: Peer, kid: str | None, ttl_seco
 def encryption_key(session: Session, *, peer: Peer, ttl_seconds: float, timeout: float = 10.0) -> RSAKey:
     """The peer's newest encryption key (the last `enc` key its JWKS lists; keys are published oldest first)."""
     if _stale(peer, ttl_seconds):
-        try:
-            refresh_keys(session, peer=peer, timeout=timeout)
-        except PeerKeysUnavailable:
-            if peer.jwks is None:
-                raise
-            log.warning("using cached peer keys", extra={"peer": peer.base_url})
+        _refresh_or_keep_cached(session, peer=peer, timeout=timeout)
     keys = _keys(peer, "enc")
     if not keys:
         raise PeerKeysUnavailable(f"peer {peer.base_url} publishes no encryption key")

@@ -80,8 +80,27 @@ def _env(db: Database, **extra: str) -> dict[str, str]:
     return env
 
 
+class _Stoppable:
+    """SIGKILL (`kill`) or SIGTERM with a 10 s grace (`stop`) for a process started into `self.proc`."""
+
+    proc: subprocess.Popen | None
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 @dataclass
-class HubProcess:
+class HubProcess(_Stoppable):
     """`stafett serve` on a loopback port, reachable at `url`, known to the world as `public_url`."""
 
     name: str
@@ -114,25 +133,12 @@ class HubProcess:
         except httpx.HTTPError:
             return False
 
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
     def engine(self):
         return make_engine(self.db.url)
 
 
 @dataclass
-class WorkerProcess:
+class WorkerProcess(_Stoppable):
     name: str
     db: Database
     log: Path
@@ -145,19 +151,6 @@ class WorkerProcess:
         env = _env(self.db, HUB_PUBLIC_URL=self.public_url, HUB_MUNICIPALITY=self.municipality, **self.env_extra)
         out = open(self.log, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen([sys.executable, "-m", "hub.cli.main", "worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 class FaultProxy:
