@@ -21,22 +21,30 @@ def _reject_constant(name: str) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise PayloadRejected(f"JSON object has the key {key!r} twice")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):  # the common case costs one C-level dict build; only a fault walks the keys
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise PayloadRejected(f"JSON object has the key {duplicate!r} twice")
     return result
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
 
 
-def nesting_depth(text: str) -> int:
-    """Maximum bracket depth outside string literals (strings removed by one regex pass, then brackets counted)."""
+def nesting_depth(text: str, *, stop_after: int | None = None) -> int:
+    """Maximum bracket depth outside string literals: strings and other characters removed by regex, then the
+    innermost pairs peeled off once per level (each pass runs in C); gives up after `stop_after` levels."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
+    depth = 0
+    while brackets and (stop_after is None or depth <= stop_after):
+        peeled = _INNERMOST_PAIR.sub("", brackets)
+        if peeled == brackets:  # unbalanced: the parser names the fault
+            break
+        brackets, depth = peeled, depth + 1
+    return depth
 
 
 def load_json(
@@ -55,9 +63,8 @@ def load_json(
         text = raw.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise PayloadRejected(f"JSON payload is not valid UTF-8 (byte {exc.start})") from None
-    depth = nesting_depth(text)
-    if depth > max_depth:
-        raise PayloadRejected(f"JSON nesting depth {depth} exceeds the limit of {max_depth}")
+    if nesting_depth(text, stop_after=max_depth) > max_depth:
+        raise PayloadRejected(f"JSON nesting depth is over the limit of {max_depth} levels")
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
