@@ -57,40 +57,67 @@ def narrative_problem(div: str) -> str | None:
     return None
 
 
-def check(value: Any, path: str, *, in_extension: bool = False) -> None:
-    if isinstance(value, dict):
-        if not value:
-            raise PayloadRejected(f"{path}: empty object (FHIR elements must have a value or children, rule ele-1)")
-        if "resourceType" in value and isinstance(value.get("id"), str) and len(value["id"]) > 64:
-            raise PayloadRejected(f"{path}.id: resource id is {len(value['id'])} characters; at most 64 are allowed")
-        for key, child in value.items():
-            child_path = f"{path}.{key}"
-            if key in ("extension", "modifierExtension") and isinstance(child, list):
-                for i, ext in enumerate(child):
-                    url = ext.get("url") if isinstance(ext, dict) else None
-                    if isinstance(url, str) and not in_extension and ":" not in url:
-                        raise PayloadRejected(f"{child_path}[{i}].url {url!r} must be an absolute URL")
-                    check(ext, f"{child_path}[{i}]", in_extension=True)
-                continue
-            if key == "div" and isinstance(child, str):
+def _render(trail: list[str | int]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else (f".{part}" if i else part) for i, part in enumerate(trail))
+
+
+def _fail(trail: list[str | int], message: str) -> PayloadRejected:
+    return PayloadRejected(f"{_render(trail)}{message}")
+
+
+def _check_object(value: dict[str, Any], trail: list[str | int], in_extension: bool) -> None:
+    if not value:
+        raise _fail(trail, ": empty object (FHIR elements must have a value or children, rule ele-1)")
+    if "resourceType" in value and isinstance(value.get("id"), str) and len(value["id"]) > 64:
+        raise _fail(trail, f".id: resource id is {len(value['id'])} characters; at most 64 are allowed")
+    for key, child in value.items():
+        kind = child.__class__
+        if kind is not str and kind is not dict and kind is not list:
+            continue  # numbers, booleans and null have nothing to check
+        if kind is str:  # most values are strings: checked here, without a call
+            if not child:
+                raise _fail([*trail, key], ": empty string value (rule ele-1)")
+            if key == "system" and "code" in value and ":" not in child:
+                raise _fail([*trail, key], f": code system {child!r} must be an absolute URI")
+            if key == "div":
                 problem = narrative_problem(child)
                 if problem:
-                    raise PayloadRejected(f"{child_path}: {problem}")
-                continue
-            if key == "system" and isinstance(child, str) and "code" in value and ":" not in child:
-                raise PayloadRejected(f"{child_path}: code system {child!r} must be an absolute URI")
-            if key in ("period", "effectivePeriod", "validityPeriod") or key.endswith("Period"):
+                    raise _fail([*trail, key], f": {problem}")
+            continue
+        trail.append(key)
+        if key in ("extension", "modifierExtension") and isinstance(child, list):
+            for i, ext in enumerate(child):
+                url = ext.get("url") if isinstance(ext, dict) else None
+                if isinstance(url, str) and not in_extension and ":" not in url:
+                    raise _fail([*trail, i], f".url {url!r} must be an absolute URL")
+            _check(child, trail, True)
+        else:
+            if key.endswith("Period") or key in ("period", "validityPeriod"):
                 if isinstance(child, dict):
-                    _period(child, child_path)
-            check(child, child_path, in_extension=in_extension and key != "resource")
+                    _period(child, _render(trail))
+            _check(child, trail, in_extension and key != "resource")
+        trail.pop()
+
+
+def _check(value: Any, trail: list[str | int], in_extension: bool) -> None:
+    if isinstance(value, dict):
+        _check_object(value, trail, in_extension)
     elif isinstance(value, list):
         if not value:
-            raise PayloadRejected(f"{path}: empty array (leave the property out instead)")
+            raise _fail(trail, ": empty array (leave the property out instead)")
         for i, child in enumerate(value):
-            if child is not None:
-                check(child, f"{path}[{i}]", in_extension=in_extension)
+            if child is None or child.__class__ in (int, float, bool):
+                continue
+            trail.append(i)
+            _check(child, trail, in_extension)
+            trail.pop()
     elif value == "":
-        raise PayloadRejected(f"{path}: empty string value (rule ele-1)")
+        raise _fail(trail, ": empty string value (rule ele-1)")
+
+
+def check(value: Any, path: str, *, in_extension: bool = False) -> None:
+    """Walk `value` (FHIR JSON) and raise PayloadRejected naming the path and the rule of the first fault."""
+    _check(value, [path], in_extension)
 
 
 _RESTFUL = re.compile(r"^https?://.+/(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")

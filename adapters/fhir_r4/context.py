@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.fhir_r4.reader import Item
-from adapters.fhir_r4.refs import References, iter_references, normalized_copy
+from adapters.fhir_r4.refs import Location, References, describe_location, find_references, with_references
 from hub.canonical import ChildRecord, Identifier, NotMapped, ParsedBatch, ReportWarning
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.core.errors import PayloadRejected
@@ -21,6 +21,7 @@ class Context:
         self.items = items
         self.refs = References(items)
         self.targets: dict[int, dict[int, Item]] = {}  # id(item) -> {id(Reference dict): target}
+        self.rewrites: dict[int, list[tuple[Location, str]]] = {}  # id(item) -> [(where a resolved Reference is, target)]
         self.children_by_identifier: dict[str, str] = {}
         self.guardian_ids: set[str] = set()
         self.org_ids: set[str] = set()
@@ -37,14 +38,18 @@ class Context:
             if item.type == "(none)":
                 continue
             found: dict[int, Item] = {}
-            for path, ref in iter_references(item.resource, item.path):
+            rewrites: list[tuple[Location, str]] = []
+            for location, ref in find_references(item.resource):
+                path = describe_location(item.path, location)
                 target = self.refs.resolve(ref["reference"], origin=item, where=path, expected_type=ref.get("type"))
                 if target is not None:
                     found[id(ref)] = target
+                    rewrites.append((location, target.source_id))
                 elif self.bundle_type == "document" and not ref["reference"].startswith("#") and "?" not in ref["reference"]:
                     # A document is self-contained: what it references must travel inside it.
                     raise PayloadRejected(f"{path}: reference {ref['reference']!r} is not in the document Bundle")
             self.targets[id(item)] = found
+            self.rewrites[id(item)] = rewrites
             if item.type == "EpisodeOfCare":
                 for ref in item.resource.get("team") or []:
                     team = found.get(id(ref))
@@ -64,8 +69,7 @@ class Context:
 
     def stored_json(self, item: Item, *, drop: tuple[str, ...] = ("id",)) -> dict[str, Any]:
         """The resource without its id, resolvable references rewritten to the target's source id."""
-        targets = {ref_id: target.source_id for ref_id, target in self.targets.get(id(item), {}).items()}
-        stored = dict(normalized_copy(item.resource, targets) if targets else item.resource)  # a new top level
+        stored = with_references(item.resource, self.rewrites.get(id(item), []))  # always a new top level
         for key in drop:
             stored.pop(key, None)
         return stored

@@ -88,41 +88,56 @@ class References:
         return candidates[0] if candidates else None
 
 
-def iter_references(value: Any, path: str):
-    """Every (path, Reference dict) inside a resource's JSON, not descending into contained resources."""
-    if isinstance(value, dict):
-        if isinstance(value.get("reference"), str):
-            yield path, value
+Location = tuple[str | int, ...]  # keys and list indexes from a resource down to one of its elements
+
+
+def find_references(resource: dict[str, Any]) -> list[tuple[Location, dict[str, Any]]]:
+    """Every (location, Reference dict) inside a resource's JSON, not descending into contained resources."""
+    found: list[tuple[Location, dict[str, Any]]] = []
+    _collect_references(resource, [], found)
+    return found
+
+
+def _collect_references(value: Any, trail: list[str | int], found: list[tuple[Location, dict[str, Any]]]) -> None:
+    if value.__class__ is dict:
+        if value.get("reference").__class__ is str:
+            found.append((tuple(trail), value))
         for key, child in value.items():
-            if key == "contained" or key == "resourceType":
-                continue
-            if isinstance(child, (dict, list)):
-                yield from iter_references(child, f"{path}.{key}")
-    elif isinstance(value, list):
+            if (child.__class__ is dict or child.__class__ is list) and key != "contained":
+                trail.append(key)
+                _collect_references(child, trail, found)
+                trail.pop()
+    else:  # a list
         for i, child in enumerate(value):
-            yield from iter_references(child, f"{path}[{i}]")
+            if child.__class__ is dict or child.__class__ is list:
+                trail.append(i)
+                _collect_references(child, trail, found)
+                trail.pop()
 
 
-def normalized_copy(value: Any, targets: dict[int, str]) -> Any:
-    """`value` with every Reference dict whose id() is in `targets` replaced by a copy pointing at the target.
+def describe_location(root: str, location: Location) -> str:
+    """'Observation/o1.subject' style path of an element, for messages."""
+    return root + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
 
-    Only the containers on the way to a rewritten reference are copied; untouched parts are shared with `value`
+
+def with_references(resource: dict[str, Any], rewrites: list[tuple[Location, str]]) -> dict[str, Any]:
+    """A copy of `resource` whose Reference at each location reads the given value.
+
+    Only the containers on the way to a rewritten reference are copied; untouched parts are shared with `resource`
     (callers treat stored FHIR JSON as read-only), which keeps large bundles cheap.
     """
-    if isinstance(value, dict):
-        changed: dict[str, Any] | None = None
-        for key, child in value.items():
-            if isinstance(child, (dict, list)):
-                new = normalized_copy(child, targets)
-                if new is not child:
-                    if changed is None:
-                        changed = dict(value)
-                    changed[key] = new
-        if id(value) in targets:
-            changed = changed if changed is not None else dict(value)
-            changed["reference"] = targets[id(value)]
-        return changed if changed is not None else value
-    if isinstance(value, list):
-        items = [normalized_copy(v, targets) for v in value]
-        return items if any(new is not old for new, old in zip(items, value)) else value
-    return value
+    top = dict(resource)
+    copies: dict[Location, Any] = {(): top}
+    for location, reference in rewrites:
+        node = top
+        for depth in range(1, len(location) + 1):
+            prefix = location[:depth]
+            copy = copies.get(prefix)
+            if copy is None:
+                original = node[location[depth - 1]]
+                copy = dict(original) if isinstance(original, dict) else list(original)
+                node[location[depth - 1]] = copy
+                copies[prefix] = copy
+            node = copy
+        node["reference"] = reference
+    return top
