@@ -188,10 +188,10 @@ class BatchWriter:
     def insert_new_rows(self) -> None:
         """New entries and source keys in one INSERT each (after the flush that wrote the cases they point at)."""
         if self.new_entry_rows:
-            self.session.execute(insert(Entry), self.new_entry_rows)
+            self.session.execute(insert(Entry.__table__), self.new_entry_rows)
             self.new_entry_rows = []
         if self.new_keys:
-            self.session.execute(insert(SourceKey), [key.row(self.source_system) for key in self.new_keys])
+            self.session.execute(insert(SourceKey.__table__), [key.row(self.source_system) for key in self.new_keys])
             self.new_keys = []
 
     # --- organisations ---------------------------------------------------------------------------------------
