@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -56,7 +57,15 @@ def is_local_identifier(system: str) -> bool:
     return ":localid:" in system
 
 
-def resolve_child(session: Session, *, record: ChildRecord, known_child_id: uuid.UUID | None) -> Resolution:
+def resolve_child(
+    session: Session,
+    *,
+    record: ChildRecord,
+    known_child_id: uuid.UUID | None,
+    prepare_new: Callable[[Child], None] | None = None,
+) -> Resolution:
+    """The child `record` is about: found by a shared identifier or the known id, else created (and first given
+    its data by `prepare_new`, so it is written once)."""
     shared = [i for i in record.identifiers if not is_local_identifier(i.system)]
     local = [i for i in record.identifiers if is_local_identifier(i.system)]
     matches = children_with_identifiers(session, shared)
@@ -72,7 +81,9 @@ def resolve_child(session: Session, *, record: ChildRecord, known_child_id: uuid
     elif known_child_id is not None and (known := session.get(Child, known_child_id)) is not None:
         child, created = known, False
     else:
-        child, created = Child(identifiers=[]), True
+        child, created = Child(id=uuid.uuid4(), identifiers=[]), True
+        if prepare_new is not None:
+            prepare_new(child)
         session.add(child)
     for ident in shared:
         if (ident.system, ident.value) not in matches:
@@ -107,7 +118,7 @@ def flag_name_and_birth_date_twins(session: Session, *, child: Child) -> list[Id
 
 
 def _review(session: Session, child: Child, candidate: Child, reason: str) -> IdentityReview:
-    review = IdentityReview(child_id=child.id, candidate_child_id=candidate.id, reason=reason)
+    review = IdentityReview(id=uuid.uuid4(), child_id=child.id, candidate_child_id=candidate.id, reason=reason)
     session.add(review)
     return review
 

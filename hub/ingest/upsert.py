@@ -95,6 +95,7 @@ class BatchWriter:
         self.new_entry_rows: list[dict[str, Any]] = []  # inserted in one statement at the end of the run
         self.orgs: dict[str, Organization] = {}
         self.children: dict[str, Child] = {}
+        self.created_children: set[uuid.UUID] = set()  # made by this run: they have no case yet
         self.cases: dict[uuid.UUID, Case] = {}
         self.guardians: dict[str, Guardian] = {}
         self.goals: dict[str, Goal] = {}
@@ -253,19 +254,20 @@ class BatchWriter:
     def child(self, rec: ChildRecord) -> None:
         digest = content_hash(rec)
         key, outcome = self.outcome("child", rec.source_id, digest)
-        resolution = resolve_child(self.session, record=rec, known_child_id=key.target_id if key else None)
+        resolution = resolve_child(self.session, record=rec, known_child_id=key.target_id if key else None,
+                                   prepare_new=lambda new: apply_child(new, rec))
         child = resolution.child
         for message in resolution.warnings:
             self.warn("identity-conflict", message, f"child {rec.source_id}")
         if resolution.created:
             outcome = "created"
+            self.created_children.add(child.id)
         elif key is None:
             outcome = "updated"
-        if outcome != "unchanged":
+        if outcome != "unchanged" and not resolution.created:
             apply_child(child, rec)
-        self.session.flush()
+        # Ids are given in Python, so nothing needs flushing here: the next query or the run's flush writes it all.
         reviews = resolution.reviews + (flag_name_and_birth_date_twins(self.session, child=child) if resolution.created else [])
-        self.session.flush()
         for review in reviews:
             self.report.touch(self.report.identity_reviews, review.id)
         self.children[rec.source_id] = child
@@ -300,8 +302,10 @@ class BatchWriter:
         case = self.cases.get(child.id)
         if case is None:
             municipality = self.municipality_for(child_ref, child)
-            with self.session.no_autoflush:  # pending rows of other children cannot change this answer
-                case = case_repository.open_case_for(self.session, child.id, municipality)
+            case = None
+            if child.id not in self.created_children:
+                with self.session.no_autoflush:  # pending rows of other children cannot change this answer
+                    case = case_repository.open_case_for(self.session, child.id, municipality)
             if case is None:
                 case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=0)
                 self.session.add(case)  # flushed with the rest of the batch
