@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.base import Base, new_id, utcnow
@@ -17,7 +17,10 @@ from hub.db.base import Base, new_id, utcnow
 
 class SourceKey(Base):
     __tablename__ = "source_key"
-    __table_args__ = (UniqueConstraint("source_system", "record_type", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("source_system", "record_type", "source_id"),
+        Index("ix_source_key_source_system_source_id", "source_system", "source_id"),  # preload across record types
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     source_system: Mapped[str] = mapped_column(String(200))
