@@ -74,29 +74,56 @@ def record(
     case_id: uuid.UUID | None = None,
     entry_ids: Iterable[uuid.UUID] = (),
 ) -> AuditEvent:
-    head = _head(session)
-    event = AuditEvent(
-        seq=head.seq + 1,
-        id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        actor_kind=principal.kind if principal else "system",
-        client_id=principal.client_id if principal else None,
-        organization_id=principal.organization.id if principal and principal.organization else None,
-        person_hash=_person_hash(principal.national_id) if principal else None,
-        action=action,
-        child_id=child_id,
-        case_id=case_id,
-        entry_ids=sorted(str(e) for e in entry_ids),
-        purpose=purpose,
-        outcome=outcome,
-        reason=reason,
-        prev_hash=head.hash,
+    (event,) = record_for_children(
+        session, principal=principal, action=action, child_ids=[child_id], outcome=outcome, reason=reason,
+        purpose=purpose, case_id=case_id, entry_ids=entry_ids,
     )
-    event.hash = event_digest(event)
-    session.add(event)
-    head.seq, head.hash = event.seq, event.hash
-    session.flush()
     return event
+
+
+def record_for_children(
+    session: Session,
+    *,
+    principal: Principal | None,
+    action: str,
+    child_ids: Iterable[uuid.UUID | None],
+    outcome: str = "permit",
+    reason: str | None = None,
+    purpose: str | None = None,
+    case_id: uuid.UUID | None = None,
+    entry_ids: Iterable[uuid.UUID] = (),
+) -> list[AuditEvent]:
+    """One event per child, chained in the order given, under one lock of the chain's head and one flush."""
+    child_ids = list(child_ids)
+    if not child_ids:
+        return []
+    head = _head(session)
+    entry_list = sorted(str(e) for e in entry_ids)
+    events = []
+    for child_id in child_ids:
+        event = AuditEvent(
+            seq=head.seq + 1,
+            id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+            actor_kind=principal.kind if principal else "system",
+            client_id=principal.client_id if principal else None,
+            organization_id=principal.organization.id if principal and principal.organization else None,
+            person_hash=_person_hash(principal.national_id) if principal else None,
+            action=action,
+            child_id=child_id,
+            case_id=case_id,
+            entry_ids=list(entry_list),
+            purpose=purpose,
+            outcome=outcome,
+            reason=reason,
+            prev_hash=head.hash,
+        )
+        event.hash = event_digest(event)
+        session.add(event)
+        head.seq, head.hash = event.seq, event.hash
+        events.append(event)
+    session.flush()
+    return events
 
 
 def events_for_child(session: Session, *, child_id: uuid.UUID, limit: int = 1000) -> list[AuditEvent]:

@@ -144,9 +144,8 @@ def process_bundle(
             if k.record_type != "evaluation" and k.source_system == report.source_system}
     before = {source_id for system, source_id in before if system == report.source_system}
     versions = repository.entry_versions(session, [k.target_id for k in keys.values() if k.record_type == "entry"])
-    for child_id in report.children:
-        audit.record(session, principal=principal, action="ingest", child_id=child_id,
-                     reason=f"{FORMAT_ID} {kind} {report.raw_checksum[:12]}")
+    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.children,
+                              reason=f"{FORMAT_ID} {kind} {report.raw_checksum[:12]}")
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

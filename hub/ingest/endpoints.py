@@ -45,6 +45,6 @@ def ingest(
         municipality=municipality,
         idempotency_key=idempotency_key,
     )
-    for child_id in report.children:
-        audit.record(session, principal=principal, action="ingest", child_id=child_id, reason=f"{format_id} {report.raw_checksum[:12]}")
+    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.children,
+                              reason=f"{format_id} {report.raw_checksum[:12]}")
     return report

@@ -133,3 +133,20 @@ def test_concurrent_first_events_on_a_fresh_database_all_land_in_one_chain(engin
     seqs = session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, writers + 1))
     assert verify_chain(session) == []
+
+
+def test_one_call_for_several_children_chains_one_event_each(engine, session):
+    import uuid
+
+    from hub.audit import service as audit
+    from hub.audit.models import AuditHead
+
+    assert audit.record_for_children(session, principal=None, action="ingest", child_ids=[]) == []
+    assert session.get(AuditHead, 1) is None  # no child, no event, not even a head
+    children = [uuid.uuid4() for _ in range(3)]
+    events = audit.record_for_children(session, principal=None, action="ingest", child_ids=children, reason="fhir-r4")
+    session.commit()
+    assert [e.child_id for e in events] == children
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert verify_chain(session) == []
