@@ -11,7 +11,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"color_message"}
 
@@ -55,21 +55,42 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level.upper())
 
 
-def install_access_log(app: FastAPI) -> None:
-    log = logging.getLogger("hub.access")
+class AccessLog:
+    """Pure ASGI middleware: one "request" record per HTTP request with method, route template, status and duration.
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette middleware signature
+    (Starlette's @app.middleware("http") runs every request in an extra task with streamed bodies; this does not.)"""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.log = logging.getLogger("hub.access")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": getattr(route, "path", "unmatched"),
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
+        status = 500  # what the client gets if the app fails before it answers
+
+        async def send_and_note(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            route = scope.get("route")
+            self.log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "route": getattr(route, "path", "unmatched"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+
+
+def install_access_log(app: FastAPI) -> None:
+    app.add_middleware(AccessLog)

@@ -44,3 +44,19 @@ def test_an_operational_error_keeps_the_drivers_message():
     error = OperationalError("select 1", {"v": SECRET}, sqlite3.OperationalError("database is locked"))
     line = _line(error)
     assert line["cause_message"] == "database is locked" and SECRET not in json.dumps(line)
+
+
+def test_access_log_names_route_template_status_and_duration_only(client, caplog):
+    import uuid
+
+    caplog.set_level("INFO", logger="hub.access")
+    case_id = uuid.uuid4()
+    client.get(f"/api/v1/cases/{case_id}?q=secret")
+    client.get("/healthz")
+    records = [r for r in caplog.records if r.name == "hub.access"]
+    assert [(r.method, r.route, r.status) for r in records] == [
+        ("GET", "/api/v1/cases/{case_id}", 401),
+        ("GET", "/healthz", 200),
+    ]
+    assert all(isinstance(r.ms, float) for r in records)
+    assert not any(str(case_id) in r.getMessage() or "secret" in str(vars(r)) for r in records)
