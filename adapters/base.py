@@ -20,6 +20,21 @@ class Adapter(Protocol):
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch: ...
 
 
+class Verdict(Protocol):
+    def wait(self) -> None:
+        """Return when the payload proved valid; raise PayloadRejected naming the fault otherwise."""
+        ...
+
+
+@runtime_checkable
+class ValidatesAside(Protocol):
+    """An adapter whose (costly) validation can run in a worker process while the pipeline maps and writes."""
+
+    def parse_validating_aside(
+        self, payload: bytes, *, media_type: str | None = None, workers: int
+    ) -> tuple[ParsedBatch, Verdict]: ...
+
+
 @runtime_checkable
 class Renderer(Protocol):
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:

@@ -1,6 +1,7 @@
 """The FHIR R4 adapter object: format id, media types, sector, parse() and render().
 
 parse() reads JSON or XML with fhir.resources R4B; render() exports one child's case as a collection Bundle.
+parse_validating_aside() is parse() with validation in a worker process, for the ingest pipeline.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from adapters.fhir_r4.mapper import FORMAT_ID, map_payload
-from adapters.fhir_r4.reader import read
+from adapters.fhir_r4.reader import read, read_validating_aside
+from adapters.fhir_r4.validation import Verdict
 from hub.canonical import ParsedBatch, Sector
 
 
@@ -25,6 +27,15 @@ class FhirR4Adapter:
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         return map_payload(read(payload, media_type=media_type))
+
+    def parse_validating_aside(self, payload: bytes, *, media_type: str | None = None, workers: int) -> tuple[ParsedBatch, Verdict]:
+        """parse() while a worker process validates; the caller waits on the verdict before it commits anything."""
+        read_payload, verdict = read_validating_aside(payload, media_type=media_type, workers=workers)
+        try:
+            return map_payload(read_payload), verdict
+        except BaseException:
+            verdict.wait()  # an invalid payload is reported as such, not by the mapping fault it caused
+            raise
 
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         from adapters.fhir_r4.render import render_bundle

@@ -12,10 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
-
-from adapters.fhir_r4.checks import check_payload
+from adapters.fhir_r4 import validation
 from adapters.fhir_r4.xml_reader import xml_to_json
 from hub.core.errors import PayloadRejected, UnsupportedMediaType
 from hub.core.safe_json import load_json
@@ -55,46 +52,28 @@ class Payload:
 
 def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
     """JSON or XML (by media type, else by first character) into a FHIR JSON object."""
+    return decode_with_text(payload, media_type=media_type)[0]
+
+
+def decode_with_text(payload: bytes, *, media_type: str | None) -> tuple[dict[str, Any], bytes | None]:
+    """decode(), with the JSON text it was read from (None for XML), for a validation worker to read again."""
     if not isinstance(payload, (bytes, bytearray)):
         raise PayloadRejected("FHIR payload must be bytes")
     base_type = (media_type or "").split(";")[0].strip().lower()
     if base_type and base_type not in _XML_TYPES + _JSON_TYPES:
         raise UnsupportedMediaType(f"media type {base_type!r} is not FHIR JSON or XML")
     is_xml = base_type in _XML_TYPES or (not base_type and payload.lstrip()[:1] == b"<")
-    data = xml_to_json(bytes(payload)) if is_xml else load_json(bytes(payload))
+    raw = bytes(payload)
+    data = xml_to_json(raw) if is_xml else load_json(raw)
     if not isinstance(data, dict):
         raise PayloadRejected("a FHIR JSON payload must be an object with a resourceType")
-    return data
-
-
-def _model_for(resource_type: Any) -> type:
-    if not isinstance(resource_type, str) or not resource_type:
-        raise PayloadRejected("resourceType is missing or not a string")
-    try:
-        return get_fhir_model_class(resource_type)
-    except (KeyError, ValueError, AttributeError, ImportError):
-        raise PayloadRejected(f"resourceType {resource_type!r} is not an R4 resource type") from None
-
-
-def _describe(error: ValidationError, resource_type: str) -> str:
-    problems = []
-    for item in error.errors()[:3]:
-        where = ".".join(str(p) for p in item.get("loc", ())) or resource_type
-        problems.append(f"{resource_type}.{where}: {item.get('msg')}")
-    more = error.error_count() - len(problems)
-    return "invalid FHIR resource: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+    return data, None if is_xml else raw.removeprefix(b"\xef\xbb\xbf")
 
 
 def validate(data: dict[str, Any]) -> None:
-    """Validate the whole payload once with fhir.resources R4B; faults become PayloadRejected."""
-    resource_type = data.get("resourceType")
-    model = _model_for(resource_type)
-    try:
-        model.model_validate(data)
-    except ValidationError as exc:
-        raise PayloadRejected(_describe(exc, resource_type)) from None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise PayloadRejected(f"invalid FHIR {resource_type}: {exc}") from None
+    """Validate the whole payload once with fhir.resources R4B, then the structural checks; faults become
+    PayloadRejected."""
+    validation.validate(data)
 
 
 def content_hash_id(resource: dict[str, Any]) -> str:
@@ -148,10 +127,28 @@ def _bundle_items(bundle: dict[str, Any]) -> list[Item]:
     return items
 
 
-def read(payload: bytes, *, media_type: str | None = None) -> Payload:
-    data = decode(payload, media_type=media_type)
-    validate(data)
-    check_payload(data)
+def _structure(data: dict[str, Any]) -> Payload:
+    """The payload's items with their Bundle context."""
     if data["resourceType"] == "Bundle":
         return Payload(data, _bundle_items(data), data.get("type"))
     return Payload(data, [Item(data, None, source_id_for(data, None), None)], None)
+
+
+def read(payload: bytes, *, media_type: str | None = None) -> Payload:
+    """Decode and validate (in this thread) a payload."""
+    data = decode(payload, media_type=media_type)
+    validate(data)
+    return _structure(data)
+
+
+def read_validating_aside(payload: bytes, *, media_type: str | None, workers: int) -> tuple[Payload, validation.Verdict]:
+    """read(), with validation started in a worker process: the caller must wait() on the verdict before it keeps
+    anything made from the payload. A fault found here defers to the validator's, which names it better."""
+    data, json_text = decode_with_text(payload, media_type=media_type)
+    validation.model_for(data.get("resourceType"))
+    verdict = validation.start(data, json_text, workers=workers)
+    try:
+        return _structure(data), verdict
+    except BaseException:
+        verdict.wait()
+        raise

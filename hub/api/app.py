@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from adapters.fhir_r4 import validation as fhir_validation
+
 from hub.api import problems
 from hub.audit.endpoints import router as audit_router
 from hub.auth.endpoints import router as auth_router
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with session_scope(engine) as session:
             ensure_keys(session)
+        fhir_validation.warm_up(settings.validation_workers)
         yield
 
     app = FastAPI(

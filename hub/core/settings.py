@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     max_payload_bytes: int = 20 * 1024 * 1024
     max_json_depth: int = 64
     max_xml_seconds: float = 5.0
+    validation_workers: int = Field(
+        default=1,
+        ge=0,
+        description="worker processes that validate FHIR payloads while the pipeline maps and writes them "
+        "(nothing commits before the verdict); 0 validates in the request's own thread",
+    )
     mappings_dir: Path = PROJECT_ROOT / "mappings"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     shared_data: Path | None = None

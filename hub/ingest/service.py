@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adapters.base import Adapter
+from adapters.base import Adapter, ValidatesAside
 from adapters.registry import get_adapter
 from hub.archive.models import SourceRecord
+from hub.canonical import ParsedBatch
 from hub.core.errors import Conflict, PayloadRejected, PayloadTooLarge, UnsupportedMediaType
 from hub.core.settings import Settings
 from hub.core.validation import check_kommunenummer
@@ -84,7 +86,51 @@ def ingest_payload(
                 raise Conflict("Idempotency-Key was already used with a different payload")
             return IngestReport.model_validate({**earlier.report, "replayed": True})
 
-    batch = adapter.parse(payload, media_type=content_type)
+    write = partial(_write, session, settings=settings, format_id=format_id, payload=payload, checksum=checksum,
+                    content_type=content_type, sender=sender, sender_organization=sender_organization,
+                    municipality=municipality)
+    workers = settings.validation_workers
+    if workers > 0 and isinstance(adapter, ValidatesAside):
+        batch, verdict = adapter.parse_validating_aside(payload, media_type=content_type, workers=workers)
+        try:
+            report = write(batch)
+        except BaseException:
+            verdict.wait()  # an invalid payload is reported as such, not by the write fault it caused
+            raise
+        verdict.wait()  # nothing commits before the payload proved valid
+    else:
+        report = write(adapter.parse(payload, media_type=content_type))
+    if idempotency_key:
+        session.add(
+            IngestReceipt(
+                sender=receipt_sender,
+                idempotency_key=idempotency_key,
+                raw_checksum=checksum,
+                format=format_id,
+                report=report.model_dump(mode="json"),
+            )
+        )
+    log.info(
+        "ingested",
+        extra={"format": format_id, "sha256": checksum, "created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+    )
+    return report
+
+
+def _write(
+    session: Session,
+    batch: ParsedBatch,
+    *,
+    settings: Settings,
+    format_id: str,
+    payload: bytes,
+    checksum: str,
+    content_type: str | None,
+    sender: str | None,
+    sender_organization: Organization | None,
+    municipality: str | None,
+) -> IngestReport:
+    """Archive the raw bytes and write the parsed batch; the report of what changed."""
     # Keys are scoped to the sending organisation, so one sender can never overwrite another's records.
     scope = str(sender_organization.id) if sender_organization else "unauthenticated"
     source_system = f"{scope}|{batch.source_system or format_id}"
@@ -109,18 +155,4 @@ def ingest_payload(
         report=report,
         sender_organization=sender_organization,
     ).run()
-    if idempotency_key:
-        session.add(
-            IngestReceipt(
-                sender=receipt_sender,
-                idempotency_key=idempotency_key,
-                raw_checksum=checksum,
-                format=format_id,
-                report=report.model_dump(mode="json"),
-            )
-        )
-    log.info(
-        "ingested",
-        extra={"format": format_id, "sha256": checksum, "created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-    )
     return report

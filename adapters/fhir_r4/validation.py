@@ -1,0 +1,221 @@
+"""Validation of a FHIR JSON payload with fhir.resources R4B and the hub's structural checks: in the caller's thread, or in a worker process that
+validates while the pipeline maps and writes the same payload (its verdict is awaited before anything commits).
+
+Workers are plain child processes (python -m adapters.fhir_r4.validation_worker) fed over their stdin/stdout by
+the request's own thread, so no helper thread has to win the GIL before a payload reaches them; a request that finds
+no idle worker, or whose worker died, validates in its own thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from adapters.fhir_r4.checks import check_payload
+from hub.core.errors import PayloadRejected
+
+log = logging.getLogger("hub.fhir.validation")
+WARM_UP = b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient"}}]}'
+
+
+def model_for(resource_type: Any) -> type:
+    if not isinstance(resource_type, str) or not resource_type:
+        raise PayloadRejected("resourceType is missing or not a string")
+    try:
+        return get_fhir_model_class(resource_type)
+    except (KeyError, ValueError, AttributeError, ImportError):
+        raise PayloadRejected(f"resourceType {resource_type!r} is not an R4 resource type") from None
+
+
+def _describe(error: ValidationError, resource_type: str) -> str:
+    problems = []
+    for item in error.errors()[:3]:
+        where = ".".join(str(p) for p in item.get("loc", ())) or resource_type
+        problems.append(f"{resource_type}.{where}: {item.get('msg')}")
+    more = error.error_count() - len(problems)
+    return "invalid FHIR resource: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def problem_of(data: dict[str, Any]) -> str | None:
+    """Why fhir.resources R4B refuses the payload, or else why the structural checks do; None when it is valid."""
+    resource_type = data.get("resourceType")
+    try:
+        model_for(resource_type).model_validate(data)
+        check_payload(data)
+    except PayloadRejected as exc:
+        return exc.detail
+    except ValidationError as exc:
+        return _describe(exc, resource_type)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return f"invalid FHIR {resource_type}: {exc}"
+    return None
+
+
+def problem_of_json(text: bytes) -> str | None:
+    """problem_of() for JSON the hub's own loader has already accepted (runs in the worker process)."""
+    return problem_of(json.loads(text))
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Validate in this thread; a fault becomes PayloadRejected naming it."""
+    problem = problem_of(data)
+    if problem is not None:
+        raise PayloadRejected(problem)
+
+
+REQUEST = struct.Struct(">Q")  # payload length, then the JSON text
+ANSWER = struct.Struct(">BI")  # status, message length, then the message (UTF-8)
+VALID, INVALID, FAILED = 0, 1, 2
+
+
+class _Worker:
+    """One worker process and its pipes; used by one request at a time."""
+
+    def __init__(self) -> None:
+        root = str(Path(__file__).resolve().parents[2])  # the folder holding the adapters package
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "adapters.fhir_r4.validation_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path},
+        )
+
+    def send(self, text: bytes) -> None:
+        self.process.stdin.write(REQUEST.pack(len(text)) + text)
+        self.process.stdin.flush()
+
+    def receive(self) -> str | None:
+        header = self.process.stdout.read(ANSWER.size)
+        if len(header) < ANSWER.size:
+            raise EOFError("validation worker stopped")
+        status, size = ANSWER.unpack(header)
+        message = self.process.stdout.read(size).decode()
+        if status == FAILED:
+            raise RuntimeError(f"the FHIR validator failed ({message})")
+        return message if status == INVALID else None
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.close()
+
+    def close(self) -> None:
+        """Close the pipes (an idle worker then stops on its own) and wait for the process."""
+        self.process.stdin.close()
+        self.process.wait(timeout=5)
+        self.process.stdout.close()
+
+
+class _Workers:
+    """Up to `size` workers; a request finding none idle validates in its own thread rather than queue."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.started = 0
+        self.idle: list[_Worker] = []
+        self.lock = threading.Lock()
+
+    def checkout(self) -> _Worker | None:
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+            if self.started >= self.size:
+                return None
+            self.started += 1
+        try:
+            return _Worker()
+        except OSError:
+            log.warning("could not start a validation worker; validating in the request's thread")
+            self.discard(None)
+            return None
+
+    def checkin(self, worker: _Worker) -> None:
+        with self.lock:
+            self.idle.append(worker)
+
+    def discard(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.stop()
+        with self.lock:
+            self.started -= 1
+
+    def warm_up(self) -> None:
+        workers = [w for w in (self.checkout() for _ in range(self.size)) if w is not None]
+        for worker in workers:
+            self.checkin(worker)
+
+
+class Verdict:
+    """The outcome of one payload's validation; wait() raises PayloadRejected when the payload is not valid."""
+
+    def __init__(self, data: dict[str, Any], worker: _Worker | None = None, workers: _Workers | None = None):
+        self._data = data
+        self._worker, self._workers = worker, workers
+        self._problem: str | None = problem_of(data) if worker is None else None
+
+    def wait(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            try:
+                self._problem = worker.receive()
+            except (OSError, EOFError):
+                log.warning("validation worker died; validating in the request's thread")
+                self._workers.discard(worker)
+                self._problem = problem_of(self._data)
+            except RuntimeError:
+                self._workers.checkin(worker)
+                raise
+            else:
+                self._workers.checkin(worker)
+        if self._problem is not None:
+            raise PayloadRejected(self._problem)
+
+
+_pools: dict[int, _Workers] = {}
+_pools_lock = threading.Lock()
+
+
+@atexit.register
+def _stop_idle_workers() -> None:
+    """Close the idle workers' pipes at exit (they would stop on their own when the pipes close with the process)."""
+    for pool in list(_pools.values()):
+        for worker in pool.idle:
+            worker.close()
+
+
+def _workers(size: int) -> _Workers:
+    with _pools_lock:
+        return _pools.setdefault(size, _Workers(size))
+
+
+def warm_up(workers: int) -> None:
+    """Start the worker processes now rather than on the first payload (no-op for workers <= 0)."""
+    if workers > 0:
+        _workers(workers).warm_up()
+
+
+def start(data: dict[str, Any], json_text: bytes | None, *, workers: int) -> Verdict:
+    """Begin validating `data` (whose JSON text is `json_text`, when the payload was JSON): in a worker process when
+    workers > 0 and one is idle, else now, in this thread."""
+    pool = _workers(workers) if workers > 0 else None
+    worker = pool.checkout() if pool is not None else None
+    if worker is None:
+        return Verdict(data)
+    if json_text is None:
+        json_text = json.dumps(data, ensure_ascii=False).encode()
+    try:
+        worker.send(json_text)
+    except OSError:
+        log.warning("validation worker died; validating in the request's thread")
+        pool.discard(worker)
+        return Verdict(data)
+    return Verdict(data, worker, pool)

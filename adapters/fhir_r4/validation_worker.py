@@ -1,0 +1,37 @@
+"""A FHIR validation worker process: reads length-prefixed JSON payloads on stdin and answers each on stdout with
+fhir.resources R4B's verdict. Started and fed by adapters.fhir_r4.validation (python -m adapters.fhir_r4.validation_worker).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from adapters.fhir_r4.validation import ANSWER, FAILED, INVALID, REQUEST, VALID, WARM_UP, problem_of_json
+
+
+def main() -> None:
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the answers
+    sys.stdout = sys.stderr
+    requests = sys.stdin.buffer
+    problem_of_json(WARM_UP)  # import the resource models before the first payload
+    while True:
+        header = requests.read(REQUEST.size)
+        if len(header) < REQUEST.size:
+            return  # the hub closed the pipe: it has stopped
+        (size,) = REQUEST.unpack(header)
+        text = requests.read(size)
+        try:
+            problem = problem_of_json(text)
+            status, message = (VALID, "") if problem is None else (INVALID, problem)
+        except Exception as exc:  # a fault of the validator itself: the hub answers 500, as it would in its own thread
+            status, message = FAILED, type(exc).__name__
+        body = message.encode()
+        answers.write(ANSWER.pack(status, len(body)) + body)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    main()
+
