@@ -32,7 +32,7 @@ def migrated_template(folder: Path) -> Path:
 class BenchHub:
     """One in-process hub on a fresh copy of `template`, with one organisation, its client and an access token."""
 
-    def __init__(self, template: Path, folder: Path, *, organisation: str, sector: str, scopes: list[str]):
+    def __init__(self, template: Path, folder: Path, *, organisation: str, sector: str, scopes: list[str], **settings):
         from hub.api.app import create_app
         from hub.auth import clients
         from hub.canonical.vocab import Sector
@@ -42,7 +42,7 @@ class BenchHub:
 
         db = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(template, db)
-        self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106"))
+        self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106", **settings))
         self.client = TestClient(self.app)
         self.client.__enter__()
         key = ECKey.generate_key("P-256", parameters={"kid": "bench", "alg": "ES256", "use": "sig"}, private=True)

@@ -59,8 +59,12 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from hub.core.logging import configure
 
+    from hub.core.runtime import tune_gc_for_serving
+
     configure(settings.log_level)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    app = create_app(settings)
+    tune_gc_for_serving()
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 @app.command()
