@@ -1,6 +1,6 @@
 """Creates, loads, rotates and publishes the hub's keys (RS256 for signatures, RSA-OAEP-256 for encryption).
 
-`ensure_keys` runs at start-up and is idempotent; `jwks` is what /.well-known/jwks.json serves. Private keys are
+`ensure_keys` runs at start-up and is idempotent; `jwks` is what /.well-known/jwks.json serves. Keys are
 imported once per process and key (importing an RSA private JWK costs ~0.1 s: the library validates it).
 """
 
@@ -21,19 +21,24 @@ from hub.keys.models import HubKey
 SIGNING_ALG = "RS256"
 ENCRYPTION_ALG = "RSA-OAEP-256"
 _ALG_FOR_USE = {"sig": SIGNING_ALG, "enc": ENCRYPTION_ALG}
-_imported: dict[tuple[str, str], RSAKey] = {}
+_imported: dict[tuple[str, str, str], RSAKey] = {}
 _imported_lock = threading.Lock()
 
 
-def _private_key(row: HubKey) -> RSAKey:
-    """The row's private key, imported once per process (the modulus tells keys apart across databases)."""
-    ident = (row.kid, row.private_jwk.get("n", "")[:64])
+def _imported_key(row: HubKey, part: str) -> RSAKey:
+    """The row's private or public key, imported once per process (the modulus tells keys apart across databases)."""
+    jwk = row.private_jwk if part == "private" else row.public_jwk
+    ident = (part, row.kid, jwk.get("n", "")[:64])
     key = _imported.get(ident)
     if key is None:
-        key = RSAKey.import_key(row.private_jwk)
+        key = RSAKey.import_key(jwk)
         with _imported_lock:
             _imported[ident] = key
     return key
+
+
+def _private_key(row: HubKey) -> RSAKey:
+    return _imported_key(row, "private")
 
 
 def _generate(use: str) -> HubKey:
@@ -90,8 +95,10 @@ def decryption_keys(session: Session) -> KeySet:
 
 
 def verification_keys(session: Session) -> KeySet:
+    """Every signing key's public part (retired ones too), imported once per process: verifying a token with a key
+    costs far less than importing it, and every request verifies one."""
     rows = session.scalars(select(HubKey).where(HubKey.use == "sig"))
-    return KeySet([RSAKey.import_key(r.public_jwk) for r in rows])
+    return KeySet([_imported_key(r, "public") for r in rows])
 
 
 def jwks(session: Session) -> dict[str, Any]:
