@@ -67,7 +67,9 @@ def _authors(ctx: Context, item: Item) -> tuple[str | None, str | None, str | No
     org_ref = name = person_ref = None
     for key in _AUTHOR_KEYS:
         value = item.resource.get(key)
-        refs = value if isinstance(value, list) else [value]
+        if value is None:
+            continue
+        refs = value if isinstance(value, list) else (value,)
         for ref in refs:
             if isinstance(ref, dict) and isinstance(ref.get("individual") or ref.get("actor"), dict):
                 ref = ref.get("individual") or ref.get("actor")

@@ -33,10 +33,10 @@ class Item:
     index: int | None  # Bundle.entry index, None for a single resource
     method: str | None = None  # Bundle.entry.request.method
     extra: dict[str, Any] = field(default_factory=dict)
+    type: str = field(init=False)  # the resourceType, read on every mapping step
 
-    @property
-    def type(self) -> str:
-        return self.resource["resourceType"]
+    def __post_init__(self) -> None:
+        self.type = self.resource["resourceType"]
 
     @property
     def path(self) -> str:
