@@ -8,6 +8,7 @@ import os
 import sys
 
 from adapters.fhir_r4.validation import ANSWER, FAILED, INVALID, REQUEST, VALID, WARM_UP, problem_of_json
+from hub.core.runtime import tune_gc_for_serving
 
 
 def main() -> None:
@@ -16,6 +17,7 @@ def main() -> None:
     sys.stdout = sys.stderr
     requests = sys.stdin.buffer
     problem_of_json(WARM_UP)  # import the resource models before the first payload
+    tune_gc_for_serving()  # a long-running process with large payloads, like the hub that feeds it
     while True:
         header = requests.read(REQUEST.size)
         if len(header) < REQUEST.size:

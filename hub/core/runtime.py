@@ -1,6 +1,7 @@
 """Process-wide tuning for a long-running hub process: the garbage collector set for large payloads.
 
-Applied by `stafett serve` once start-up is done, and by the benchmarks, which measure the hub as it is served.
+Applied by `stafett serve` and by each FHIR validation worker once start-up is done, and by the benchmarks, which
+measure the hub as it is served.
 """
 
 from __future__ import annotations
