@@ -5,6 +5,7 @@ parse() returns a ParsedBatch and raises hub.core.errors.PayloadRejected (4xx) n
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import ClassVar, Protocol, runtime_checkable
 
 from hub.canonical import ParsedBatch, Sector
@@ -23,6 +24,10 @@ class Adapter(Protocol):
 class Verdict(Protocol):
     def wait(self) -> None:
         """Return when the payload proved valid; raise PayloadRejected naming the fault otherwise."""
+        ...
+
+    def overrules_faults(self) -> AbstractContextManager[None]:
+        """A fault inside first waits for the verdict, so an invalid payload is reported as such."""
         ...
 
 

@@ -31,11 +31,8 @@ class FhirR4Adapter:
     def parse_validating_aside(self, payload: bytes, *, media_type: str | None = None, workers: int) -> tuple[ParsedBatch, Verdict]:
         """parse() while a worker process validates; the caller waits on the verdict before it commits anything."""
         read_payload, verdict = read_validating_aside(payload, media_type=media_type, workers=workers)
-        try:
+        with verdict.overrules_faults():
             return map_payload(read_payload), verdict
-        except BaseException:
-            verdict.wait()  # an invalid payload is reported as such, not by the mapping fault it caused
-            raise
 
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         from adapters.fhir_r4.render import render_bundle

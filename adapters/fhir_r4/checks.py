@@ -7,6 +7,7 @@ One walk over the FHIR JSON; each fault raises PayloadRejected naming the path a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
@@ -57,8 +58,13 @@ def narrative_problem(div: str) -> str | None:
     return None
 
 
+def element_path(root: str, parts: Iterable[str | int]) -> str:
+    """'Bundle.entry[0].resource.code' style path of an element, for messages."""
+    return root + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+
+
 def _render(trail: list[str | int]) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else (f".{part}" if i else part) for i, part in enumerate(trail))
+    return element_path(trail[0], trail[1:])
 
 
 def _fail(trail: list[str | int], message: str) -> PayloadRejected:

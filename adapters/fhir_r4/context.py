@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.fhir_r4.reader import Item
-from adapters.fhir_r4.refs import Location, References, describe_location, find_references, with_references
+from adapters.fhir_r4.checks import element_path
+from adapters.fhir_r4.refs import Location, References, find_references, with_references
 from hub.canonical import ChildRecord, Identifier, NotMapped, ParsedBatch, ReportWarning
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.core.errors import PayloadRejected
@@ -40,7 +41,7 @@ class Context:
             found: dict[int, Item] = {}
             rewrites: list[tuple[Location, str]] = []
             for location, ref in find_references(item.resource):
-                path = describe_location(item.path, location)
+                path = element_path(item.path, location)
                 target = self.refs.resolve(ref["reference"], origin=item, where=path, expected_type=ref.get("type"))
                 if target is not None:
                     found[id(ref)] = target

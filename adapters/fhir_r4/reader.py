@@ -70,12 +70,6 @@ def decode_with_text(payload: bytes, *, media_type: str | None) -> tuple[dict[st
     return data, None if is_xml else raw.removeprefix(b"\xef\xbb\xbf")
 
 
-def validate(data: dict[str, Any]) -> None:
-    """Validate the whole payload once with fhir.resources R4B, then the structural checks; faults become
-    PayloadRejected."""
-    validation.validate(data)
-
-
 def content_hash_id(resource: dict[str, Any]) -> str:
     text = json.dumps(resource, sort_keys=True, separators=(",", ":"), default=str)
     return f"urn:uuid:{uuid.uuid5(HASH_NAMESPACE, hashlib.sha256(text.encode()).hexdigest())}"
@@ -137,7 +131,7 @@ def _structure(data: dict[str, Any]) -> Payload:
 def read(payload: bytes, *, media_type: str | None = None) -> Payload:
     """Decode and validate (in this thread) a payload."""
     data = decode(payload, media_type=media_type)
-    validate(data)
+    validation.validate(data)
     return _structure(data)
 
 
@@ -145,10 +139,6 @@ def read_validating_aside(payload: bytes, *, media_type: str | None, workers: in
     """read(), with validation started in a worker process: the caller must wait() on the verdict before it keeps
     anything made from the payload. A fault found here defers to the validator's, which names it better."""
     data, json_text = decode_with_text(payload, media_type=media_type)
-    validation.model_for(data.get("resourceType"))
     verdict = validation.start(data, json_text, workers=workers)
-    try:
+    with verdict.overrules_faults():
         return _structure(data), verdict
-    except BaseException:
-        verdict.wait()
-        raise

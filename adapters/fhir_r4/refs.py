@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.fhir_r4.checks import element_path
 from adapters.fhir_r4.reader import Item
 from hub.core.errors import PayloadRejected
 
@@ -113,11 +114,6 @@ def _collect_references(value: Any, trail: list[str | int], found: list[tuple[Lo
                 trail.append(i)
                 _collect_references(child, trail, found)
                 trail.pop()
-
-
-def describe_location(root: str, location: Location) -> str:
-    """'Observation/o1.subject' style path of an element, for messages."""
-    return root + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
 
 
 def with_references(resource: dict[str, Any], rewrites: list[tuple[Location, str]]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Validation of a FHIR JSON payload with fhir.resources R4B and the hub's structural checks: in the caller's thread, or in a worker process that
-validates while the pipeline maps and writes the same payload (its verdict is awaited before anything commits).
+"""Validation of a FHIR JSON payload with fhir.resources R4B and the hub's structural checks: in the caller's thread,
+or in a worker process while the pipeline maps and writes the same payload (its verdict is awaited before anything
+commits).
 
 Workers are plain child processes (python -m adapters.fhir_r4.validation_worker) fed over their stdin/stdout by
 the request's own thread, so no helper thread has to win the GIL before a payload reaches them; a request that finds
@@ -16,6 +17,8 @@ import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +164,16 @@ class Verdict:
         self._data = data
         self._worker, self._workers = worker, workers
         self._problem: str | None = problem_of(data) if worker is None else None
+
+    @contextmanager
+    def overrules_faults(self) -> Iterator[None]:
+        """A fault inside first waits for the verdict: an invalid payload is reported as such, not by whatever its
+        bad shape broke further on."""
+        try:
+            yield
+        except BaseException:
+            self.wait()
+            raise
 
     def wait(self) -> None:
         worker, self._worker = self._worker, None

@@ -92,11 +92,8 @@ def ingest_payload(
     workers = settings.validation_workers
     if workers > 0 and isinstance(adapter, ValidatesAside):
         batch, verdict = adapter.parse_validating_aside(payload, media_type=content_type, workers=workers)
-        try:
+        with verdict.overrules_faults():
             report = write(batch)
-        except BaseException:
-            verdict.wait()  # an invalid payload is reported as such, not by the write fault it caused
-            raise
         verdict.wait()  # nothing commits before the payload proved valid
     else:
         report = write(adapter.parse(payload, media_type=content_type))

@@ -559,14 +559,7 @@ class BatchWriter:
             self.session.add(measure)
             outcome = "created"
         if outcome != "unchanged":
-            measure.description, measure.category, measure.sensitivity = rec.description, rec.category, rec.sensitivity
-            measure.responsible_organization_id = responsible.id if responsible else None
-            measure.responsible_home, measure.status = rec.responsible_home, rec.status
-            measure.start_date, measure.end_date, measure.evaluation_due = rec.start, rec.end, rec.evaluation_due
-            measure.goal_ids = [g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g]
-            measure.codes, measure.payload = _dump(rec.codes), rec.payload
-            measure.retracted = False
-            for column, value in self.provenance(rec.source_id).items():
+            for column, value in self.measure_fields(rec, responsible).items():
                 setattr(measure, column, value)
             self.participate(case, responsible)
         self.report.count(outcome)
@@ -577,18 +570,30 @@ class BatchWriter:
     def new_measure(self, rec: MeasureRecord, digest: str, case: Case, responsible: Organization | None) -> None:
         """A new measure without evaluations: a row for the run's INSERT (an ORM object costs ~10x as much)."""
         now = utcnow()
-        row = dict(
-            id=uuid.uuid4(), case_id=case.id, description=rec.description, category=rec.category,
-            sensitivity=rec.sensitivity, responsible_organization_id=responsible.id if responsible else None,
-            responsible_home=rec.responsible_home, status=rec.status, start_date=rec.start, end_date=rec.end,
-            evaluation_due=rec.evaluation_due, goal_ids=[g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g],
-            codes=_dump(rec.codes), payload=rec.payload, retracted=False, created_at=now, updated_at=now,
-            **self.provenance(rec.source_id),
-        )
+        row = dict(id=uuid.uuid4(), case_id=case.id, created_at=now, updated_at=now, **self.measure_fields(rec, responsible))
         self.new_measure_rows.append(row)
         self.participate(case, responsible)
         self.report.count("created")
         self.remember("measure", rec.source_id, digest, row["id"], row["case_id"])
+
+    def measure_fields(self, rec: MeasureRecord, responsible: Organization | None) -> dict[str, Any]:
+        """What a measure's row holds from its record, the same for a new row and an updated one."""
+        return {
+            "description": rec.description,
+            "category": rec.category,
+            "sensitivity": rec.sensitivity,
+            "responsible_organization_id": responsible.id if responsible else None,
+            "responsible_home": rec.responsible_home,
+            "status": rec.status,
+            "start_date": rec.start,
+            "end_date": rec.end,
+            "evaluation_due": rec.evaluation_due,
+            "goal_ids": [g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g],
+            "codes": _dump(rec.codes),
+            "payload": rec.payload,
+            "retracted": False,
+            **self.provenance(rec.source_id),
+        }
 
     def evaluation(self, measure: Measure, rec: EvaluationRecord, source_id: str) -> None:
         digest = content_hash(rec)
