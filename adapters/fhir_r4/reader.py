@@ -50,24 +50,23 @@ class Payload:
     bundle_type: str | None
 
 
-def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
-    """JSON or XML (by media type, else by first character) into a FHIR JSON object."""
-    return decode_with_text(payload, media_type=media_type)[0]
-
-
-def decode_with_text(payload: bytes, *, media_type: str | None) -> tuple[dict[str, Any], bytes | None]:
-    """decode(), with the JSON text it was read from (None for XML), for a validation worker to read again."""
+def is_xml(payload: bytes, *, media_type: str | None) -> bool:
+    """Whether the payload is FHIR XML (by media type, else by first character) rather than JSON."""
     if not isinstance(payload, (bytes, bytearray)):
         raise PayloadRejected("FHIR payload must be bytes")
     base_type = (media_type or "").split(";")[0].strip().lower()
     if base_type and base_type not in _XML_TYPES + _JSON_TYPES:
         raise UnsupportedMediaType(f"media type {base_type!r} is not FHIR JSON or XML")
-    is_xml = base_type in _XML_TYPES or (not base_type and payload.lstrip()[:1] == b"<")
-    raw = bytes(payload)
-    data = xml_to_json(raw) if is_xml else load_json(raw)
+    return base_type in _XML_TYPES or (not base_type and payload.lstrip()[:1] == b"<")
+
+
+def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
+    """JSON or XML into a FHIR JSON object."""
+    raw = bytes(payload) if isinstance(payload, bytearray) else payload
+    data = xml_to_json(raw) if is_xml(raw, media_type=media_type) else load_json(raw)
     if not isinstance(data, dict):
         raise PayloadRejected("a FHIR JSON payload must be an object with a resourceType")
-    return data, None if is_xml else raw.removeprefix(b"\xef\xbb\xbf")
+    return data
 
 
 def content_hash_id(resource: dict[str, Any]) -> str:
@@ -136,9 +135,19 @@ def read(payload: bytes, *, media_type: str | None = None) -> Payload:
 
 
 def read_validating_aside(payload: bytes, *, media_type: str | None, workers: int) -> tuple[Payload, validation.Verdict]:
-    """read(), with validation started in a worker process: the caller must wait() on the verdict before it keeps
-    anything made from the payload. A fault found here defers to the validator's, which names it better."""
-    data, json_text = decode_with_text(payload, media_type=media_type)
-    verdict = validation.start(data, json_text, workers=workers)
+    """read(), with validation in a worker process: the caller must wait() on the verdict before it keeps anything
+    made from the payload. JSON goes to the worker before this thread decodes it; a fault found by the hub's loader
+    comes first, any later one defers to the validator's, which names it better."""
+    if is_xml(payload, media_type=media_type):
+        data = decode(payload, media_type=media_type)
+        verdict = validation.start(data, workers=workers)
+    else:
+        verdict = validation.start_on_text(bytes(payload), workers=workers)
+        try:
+            data = decode(payload, media_type=media_type)
+        except BaseException:
+            verdict.abandon()
+            raise
+        verdict.for_data(data)
     with verdict.overrules_faults():
         return _structure(data), verdict

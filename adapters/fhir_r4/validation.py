@@ -66,7 +66,8 @@ def problem_of(data: dict[str, Any]) -> str | None:
 
 
 def problem_of_json(text: bytes) -> str | None:
-    """problem_of() for JSON the hub's own loader has already accepted (runs in the worker process)."""
+    """problem_of() for JSON text (runs in the worker process, while the hub's own loader reads the same text: where
+    that loader refuses it, this answer is dropped)."""
     return problem_of(json.loads(text))
 
 
@@ -160,10 +161,32 @@ class _Workers:
 class Verdict:
     """The outcome of one payload's validation; wait() raises PayloadRejected when the payload is not valid."""
 
-    def __init__(self, data: dict[str, Any], worker: _Worker | None = None, workers: _Workers | None = None):
+    def __init__(self, data: dict[str, Any] | None, worker: _Worker | None = None, workers: _Workers | None = None):
         self._data = data
         self._worker, self._workers = worker, workers
-        self._problem: str | None = problem_of(data) if worker is None else None
+        self._problem: str | None = problem_of(data) if worker is None and data is not None else None
+
+    def for_data(self, data: dict[str, Any]) -> Verdict:
+        """Give a verdict started on JSON text (start_on_text) the data the caller's loader read from it; without a
+        worker, validation happens now, in this thread."""
+        self._data = data
+        if self._worker is None:
+            self._problem = problem_of(data)
+        return self
+
+    def abandon(self) -> None:
+        """The caller's loader refused the text: its worker's answer is read and dropped, and the worker is free."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        try:
+            worker.receive()
+        except (OSError, EOFError):
+            self._workers.discard(worker)
+            return
+        except RuntimeError:
+            pass  # the worker's own loader refused it too
+        self._workers.checkin(worker)
 
     @contextmanager
     def overrules_faults(self) -> Iterator[None]:
@@ -216,19 +239,31 @@ def warm_up(workers: int) -> None:
         _workers(workers).warm_up()
 
 
-def start(data: dict[str, Any], json_text: bytes | None, *, workers: int) -> Verdict:
-    """Begin validating `data` (whose JSON text is `json_text`, when the payload was JSON): in a worker process when
-    workers > 0 and one is idle, else now, in this thread."""
+def _sent(json_text: bytes, workers: int) -> tuple[_Worker, _Workers] | None:
+    """An idle worker that has been handed `json_text`, with its pool; None when there is none (or it died)."""
     pool = _workers(workers) if workers > 0 else None
     worker = pool.checkout() if pool is not None else None
     if worker is None:
-        return Verdict(data)
-    if json_text is None:
-        json_text = json.dumps(data, ensure_ascii=False).encode()
+        return None
     try:
         worker.send(json_text)
     except OSError:
         log.warning("validation worker died; validating in the request's thread")
         pool.discard(worker)
-        return Verdict(data)
-    return Verdict(data, worker, pool)
+        return None
+    return worker, pool
+
+
+def start(data: dict[str, Any], *, workers: int) -> Verdict:
+    """Begin validating decoded `data` (an XML payload read into FHIR JSON): in a worker process when workers > 0
+    and one is idle, else now, in this thread."""
+    sent = _sent(json.dumps(data, ensure_ascii=False).encode(), workers) if workers > 0 else None
+    return Verdict(data) if sent is None else Verdict(data, *sent)
+
+
+def start_on_text(json_text: bytes, *, workers: int) -> Verdict:
+    """Begin validating JSON text before the caller's own loader has read it, so that both run at once. The caller
+    then hands over what its loader read (Verdict.for_data), or abandon()s the verdict when its loader refused the
+    text: the hub's loader is the judge of the JSON itself (NaN, duplicate keys, depth), the worker only of FHIR."""
+    sent = _sent(json_text, workers)
+    return Verdict(None) if sent is None else Verdict(None, *sent)
