@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
 from typing import Any
 
 from hub.core.errors import PayloadRejected, PayloadTooLarge
@@ -29,19 +28,23 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
+_DROP = bytes(b for b in range(256) if b not in b'"[]{}')
+_BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")  # for depth, only how brackets nest matters, not their kind
 
 
-def nesting_depth(text: str, *, stop_after: int | None = None) -> int:
-    """Maximum bracket depth outside string literals: strings and other characters removed by regex, then the
-    innermost pairs peeled off once per level (each pass runs in C); gives up after `stop_after` levels."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+def nesting_depth(text: bytes | str, *, stop_after: int | None = None) -> int:
+    """Maximum bracket depth outside string literals; gives up after `stop_after` levels. Every step runs in C: escaped
+    backslashes, then escaped quotes are dropped, then every byte but quotes and brackets (UTF-8 never repeats them
+    inside a multi-byte character); what lies between quotes is then string content and is dropped too; last, the
+    innermost bracket pairs are peeled off once per level."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(raw.translate(_BRACES_AS_BRACKETS, _DROP).split(b'"')[::2])
     depth = 0
     while brackets and (stop_after is None or depth <= stop_after):
-        peeled = _INNERMOST_PAIR.sub("", brackets)
-        if peeled == brackets:  # unbalanced: the parser names the fault
+        peeled = brackets.replace(b"[]", b"")
+        if len(peeled) == len(brackets):  # unbalanced: the parser names the fault
             break
         brackets, depth = peeled, depth + 1
     return depth
@@ -63,7 +66,7 @@ def load_json(
         text = raw.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise PayloadRejected(f"JSON payload is not valid UTF-8 (byte {exc.start})") from None
-    if nesting_depth(text, stop_after=max_depth) > max_depth:
+    if nesting_depth(raw, stop_after=max_depth) > max_depth:
         raise PayloadRejected(f"JSON nesting depth is over the limit of {max_depth} levels")
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)

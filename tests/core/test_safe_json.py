@@ -19,6 +19,9 @@ from hub.core.safe_json import load_json, nesting_depth
         ('["[[[[", "{{{"]', 1),  # brackets inside strings do not count
         (r'["a \"[[[ b", [["\\"]]]', 3),  # an escaped quote does not end the string; an escaped backslash does
         ('[[], [[]], []]', 3),
+        (r'["\n\"", []]', 2),  # a backslash before another character than a quote escapes nothing that counts
+        (r'["\\\"[", [[]]]', 3),  # an escaped backslash, then an escaped quote: the string goes on
+        ('{"æøå": ["{[ø"], "ü": [[]]}', 3),  # multi-byte characters never hide a bracket
         ("[" * 64 + "]" * 64, 64),
     ],
 )
@@ -59,3 +62,31 @@ def test_nan_infinity_and_size_are_refused():
 def test_valid_json_loads_as_the_standard_parser_does():
     text = '{"a": [1, 2.5, "x\\"y", {"b": null, "c": true}], "\\u00e6": "ø"}'
     assert load_json(text.encode()) == json.loads(text)
+
+
+def _depth_of(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth_of, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth_of, value), default=0)
+    return 0
+
+
+def test_nesting_depth_agrees_with_the_parsed_structure_on_random_documents():
+    import random
+
+    rng = random.Random(20261130)
+    tricky = ['[', ']', '{', '}', '"', '\\', '\\"', '\\\\', 'æ', '\n', 'x']
+
+    def make(level: int):
+        kind = rng.random()
+        if level > 6 or kind < 0.3:
+            return "".join(rng.choice(tricky) for _ in range(rng.randint(0, 6)))
+        if kind < 0.65:
+            return [make(level + 1) for _ in range(rng.randint(0, 3))]
+        return {"".join(rng.choice(tricky) for _ in range(3)) + str(i): make(level + 1) for i in range(rng.randint(0, 3))}
+
+    for _ in range(500):
+        document = make(0)
+        text = json.dumps(document, ensure_ascii=rng.random() < 0.5)
+        assert nesting_depth(text) == _depth_of(document), text
