@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -39,12 +39,21 @@ def normalise_name(names: list[dict[str, Any]]) -> str | None:
     return " ".join(words) or None
 
 
+_OR_CHUNK = 100  # terms per OR: SQLite nests an OR chain one level per term and refuses past 1,000 levels
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _OR_CHUNK):
+        yield items[start : start + _OR_CHUNK]
+
+
 def children_with_identifiers(session: Session, identifiers: list[Identifier]) -> dict[tuple[str, str], Child]:
-    if not identifiers:
-        return {}
-    clauses = [and_(ChildIdentifier.system == i.system, ChildIdentifier.value == i.value) for i in identifiers]
-    rows = session.execute(select(ChildIdentifier.system, ChildIdentifier.value, Child).join(Child).where(or_(*clauses)))
-    return {(system, value): child for system, value, child in rows}
+    found: dict[tuple[str, str], Child] = {}
+    for chunk in _chunks(list({(i.system, i.value) for i in identifiers})):
+        clauses = [and_(ChildIdentifier.system == system, ChildIdentifier.value == value) for system, value in chunk]
+        rows = session.execute(select(ChildIdentifier.system, ChildIdentifier.value, Child).join(Child).where(or_(*clauses)))
+        found.update({(system, value): child for system, value, child in rows})
+    return found
 
 
 def _choose(matches: dict[tuple[str, str], Child]) -> Child:
@@ -57,18 +66,28 @@ def is_local_identifier(system: str) -> bool:
     return ":localid:" in system
 
 
-def resolve_child(
-    session: Session,
-    *,
-    record: ChildRecord,
-    known_child_id: uuid.UUID | None,
-    prepare_new: Callable[[Child], None] | None = None,
-) -> Resolution:
-    """The child `record` is about: found by a shared identifier or the known id, else created (and first given
-    its data by `prepare_new`, so it is written once)."""
+@dataclass
+class Claim:
+    """One child record to resolve, with the child its source key already points to and how to fill a new child."""
+
+    record: ChildRecord
+    known_child_id: uuid.UUID | None = None
+    prepare_new: Callable[[Child], None] | None = None
+
+
+def resolve_children(session: Session, claims: list[Claim]) -> list[Resolution]:
+    """The child each record is about, in order: found by a shared identifier (held in the hub, or given to a child by
+    an earlier record of the same list) or by the known id, else created (and first filled by `prepare_new`, so it is
+    written once). All identifiers are looked up in one query; nothing is flushed here."""
+    holders = children_with_identifiers(session, [i for claim in claims for i in claim.record.identifiers])
+    return [_resolve(session, claim, holders) for claim in claims]
+
+
+def _resolve(session: Session, claim: Claim, holders: dict[tuple[str, str], Child]) -> Resolution:
+    record = claim.record
     shared = [i for i in record.identifiers if not is_local_identifier(i.system)]
     local = [i for i in record.identifiers if is_local_identifier(i.system)]
-    matches = children_with_identifiers(session, shared)
+    matches = {(i.system, i.value): holders[(i.system, i.value)] for i in shared if (i.system, i.value) in holders}
     distinct = {c.id: c for c in matches.values()}
     warnings: list[str] = []
     if len(distinct) > 1:
@@ -78,22 +97,24 @@ def resolve_child(
         )
     if distinct:
         child, created = _choose(matches), False
-    elif known_child_id is not None and (known := session.get(Child, known_child_id)) is not None:
+    elif claim.known_child_id is not None and (known := session.get(Child, claim.known_child_id)) is not None:
         child, created = known, False
     else:
         child, created = Child(id=uuid.uuid4(), identifiers=[]), True
-        if prepare_new is not None:
-            prepare_new(child)
+        if claim.prepare_new is not None:
+            claim.prepare_new(child)
         session.add(child)
     for ident in shared:
-        if (ident.system, ident.value) not in matches:
+        if (ident.system, ident.value) not in holders:
             child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
-    for ident, owner in ((i, children_with_identifiers(session, [i]).get((i.system, i.value))) for i in local):
+            holders[(ident.system, ident.value)] = child
+    for ident in local:
+        owner = holders.get((ident.system, ident.value))
         if owner is None:
             child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
+            holders[(ident.system, ident.value)] = child
         elif owner is not child:
             warnings.append(f"child record {record.source_id}: local identifier {ident.system} is already held by another child; not used to link")
-    session.flush()
     resolution = Resolution(child=child, created=created, warnings=warnings)
     if len(distinct) > 1:
         resolution.reviews += [
@@ -104,17 +125,39 @@ def resolve_child(
     return resolution
 
 
-def flag_name_and_birth_date_twins(session: Session, *, child: Child) -> list[IdentityReview]:
-    """Put a new child on the review list when another child has the same normalised name and birth date."""
-    if child.name_key is None or child.birth_date is None:
-        return []
-    twins = session.scalars(
-        select(Child).where(Child.name_key == child.name_key, Child.birth_date == child.birth_date, Child.id != child.id)
-    )
-    return [
-        _review(session, child, other, "same normalised name and birth date, no shared identifier")
-        for other in twins
-    ]
+def resolve_child(
+    session: Session,
+    *,
+    record: ChildRecord,
+    known_child_id: uuid.UUID | None,
+    prepare_new: Callable[[Child], None] | None = None,
+) -> Resolution:
+    """resolve_children() for one record, flushed."""
+    [resolution] = resolve_children(session, [Claim(record, known_child_id, prepare_new)])
+    session.flush()
+    return resolution
+
+
+def flag_name_and_birth_date_twins(session: Session, *, children: list[Child]) -> dict[uuid.UUID, list[IdentityReview]]:
+    """Put each new child on the review list when another child has the same normalised name and birth date: one held
+    before, or one earlier in `children` (the new children, in the order they were made). One query for all."""
+    keyed = [c for c in children if c.name_key is not None and c.birth_date is not None]
+    if not keyed:
+        return {}
+    candidates: list[Child] = []
+    for chunk in _chunks(list({(c.name_key, c.birth_date) for c in keyed})):
+        clauses = [and_(Child.name_key == name, Child.birth_date == born) for name, born in chunk]
+        candidates += session.scalars(select(Child).where(or_(*clauses)))
+    order = {c.id: index for index, c in enumerate(children)}
+    reviews: dict[uuid.UUID, list[IdentityReview]] = {}
+    for child in keyed:
+        reviews[child.id] = [
+            _review(session, child, other, "same normalised name and birth date, no shared identifier")
+            for other in candidates
+            if other.id != child.id and (other.name_key, other.birth_date) == (child.name_key, child.birth_date)
+            and order.get(other.id, -1) < order[child.id]
+        ]
+    return reviews
 
 
 def _review(session: Session, child: Child, candidate: Child, reason: str) -> IdentityReview:

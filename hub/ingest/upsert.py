@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,7 +34,8 @@ from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
-from hub.identity.resolver import flag_name_and_birth_date_twins, normalise_name, resolve_child
+from hub.identity.models import IdentityReview
+from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, normalise_name, resolve_children
 from hub.db.base import utcnow
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
@@ -165,8 +167,7 @@ class BatchWriter:
         self.preload_keys()
         for org in self.batch.organizations:
             self.organization(org)
-        for child in self.batch.children:
-            self.child(child)
+        self.resolve_children()
         self.session.flush()
         for fact in self.batch.case_facts:
             self.case_fact(fact)
@@ -255,11 +256,19 @@ class BatchWriter:
 
     # --- children and cases ----------------------------------------------------------------------------------
 
-    def child(self, rec: ChildRecord) -> None:
-        digest = content_hash(rec)
+    def resolve_children(self) -> None:
+        """Every child record of the batch resolved at once (one identifier query, one twins query), then counted."""
+        records = self.batch.children
+        digests = [content_hash(rec) for rec in records]
+        keys = [self.outcome("child", rec.source_id, digest)[0] for rec, digest in zip(records, digests)]
+        claims = [Claim(rec, key.target_id if key else None, partial(apply_child, rec=rec)) for rec, key in zip(records, keys)]
+        resolutions = resolve_children(self.session, claims)
+        twins = flag_name_and_birth_date_twins(self.session, children=[r.child for r in resolutions if r.created])
+        for rec, digest, resolution in zip(records, digests, resolutions):
+            self.child(rec, digest, resolution, twins.get(resolution.child.id, []) if resolution.created else [])
+
+    def child(self, rec: ChildRecord, digest: str, resolution: Resolution, twins: list[IdentityReview]) -> None:
         key, outcome = self.outcome("child", rec.source_id, digest)
-        resolution = resolve_child(self.session, record=rec, known_child_id=key.target_id if key else None,
-                                   prepare_new=lambda new: apply_child(new, rec))
         child = resolution.child
         for message in resolution.warnings:
             self.warn("identity-conflict", message, f"child {rec.source_id}")
@@ -270,9 +279,7 @@ class BatchWriter:
             outcome = "updated"
         if outcome != "unchanged" and not resolution.created:
             apply_child(child, rec)
-        # Ids are given in Python, so nothing needs flushing here: the next query or the run's flush writes it all.
-        reviews = resolution.reviews + (flag_name_and_birth_date_twins(self.session, child=child) if resolution.created else [])
-        for review in reviews:
+        for review in resolution.reviews + twins:
             self.report.touch(self.report.identity_reviews, review.id)
         self.children[rec.source_id] = child
         self.report.touch(self.report.children, child.id)
