@@ -86,3 +86,18 @@ def test_a_dead_worker_leaves_the_verdict_to_the_request_thread():
         validation.Verdict(invalid, fresh, workers).wait()
     assert workers.idle == [fresh]
     fresh.close()
+
+
+@pytest.mark.parametrize("refused", [b'{"resourceType": "Patient", "id": "a", "id": "b"}',  # FHIR-valid to the worker
+                                     b'{"resourceType": "Patient", "gender": "female"',  # the worker's loader fails too
+                                     b'{"resourceType": "Patient", "multipleBirthInteger": NaN}'])
+def test_the_hubs_loader_judges_the_json_and_the_worker_stays_in_step(refused):
+    from adapters.fhir_r4.reader import read_validating_aside
+
+    with pytest.raises(PayloadRejected, match="twice|malformed|NaN"):
+        read_validating_aside(refused, media_type="application/fhir+json", workers=1)
+    pool = validation._workers(1)
+    assert pool.started == 1 and len(pool.idle) == 1  # its answer was read and dropped; the worker is free again
+    _, verdict = read_validating_aside(b'{"resourceType": "Patient", "gender": 5}', media_type="application/fhir+json", workers=1)
+    with pytest.raises(PayloadRejected, match="Patient.gender"):  # this payload's own verdict, not the dropped one
+        verdict.wait()
