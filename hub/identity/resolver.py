@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.canonical.records import ChildRecord, Identifier
@@ -39,20 +39,26 @@ def normalise_name(names: list[dict[str, Any]]) -> str | None:
     return " ".join(words) or None
 
 
-_OR_CHUNK = 100  # terms per OR: SQLite nests an OR chain one level per term and refuses past 1,000 levels
+_CHUNK = 500  # values per IN list
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), _OR_CHUNK):
-        yield items[start : start + _OR_CHUNK]
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def children_with_identifiers(session: Session, identifiers: list[Identifier]) -> dict[tuple[str, str], Child]:
+    """The children holding any of `identifiers`, by (system, value). Looked up by IN lists of systems and values
+    (one cached statement whatever their number, and the (system, value) index serves it); pairs matched here."""
+    wanted = {(i.system, i.value) for i in identifiers}
+    systems = sorted({system for system, _ in wanted})
     found: dict[tuple[str, str], Child] = {}
-    for chunk in _chunks(list({(i.system, i.value) for i in identifiers})):
-        clauses = [and_(ChildIdentifier.system == system, ChildIdentifier.value == value) for system, value in chunk]
-        rows = session.execute(select(ChildIdentifier.system, ChildIdentifier.value, Child).join(Child).where(or_(*clauses)))
-        found.update({(system, value): child for system, value, child in rows})
+    for values in _chunks(sorted({value for _, value in wanted})):
+        rows = session.execute(
+            select(ChildIdentifier.system, ChildIdentifier.value, Child).join(Child)
+            .where(ChildIdentifier.system.in_(systems), ChildIdentifier.value.in_(values))
+        )
+        found.update({(system, value): child for system, value, child in rows if (system, value) in wanted})
     return found
 
 
@@ -145,9 +151,8 @@ def flag_name_and_birth_date_twins(session: Session, *, children: list[Child]) -
     if not keyed:
         return {}
     candidates: list[Child] = []
-    for chunk in _chunks(list({(c.name_key, c.birth_date) for c in keyed})):
-        clauses = [and_(Child.name_key == name, Child.birth_date == born) for name, born in chunk]
-        candidates += session.scalars(select(Child).where(or_(*clauses)))
+    for names in _chunks(sorted({c.name_key for c in keyed})):
+        candidates += session.scalars(select(Child).where(Child.name_key.in_(names)))
     order = {c.id: index for index, c in enumerate(children)}
     reviews: dict[uuid.UUID, list[IdentityReview]] = {}
     for child in keyed:

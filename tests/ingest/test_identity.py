@@ -106,7 +106,7 @@ def test_name_and_birth_date_twins_in_one_payload_are_reviewed_once(callers, ses
 
 
 def test_a_payload_with_hundreds_of_children_resolves_each_once(session):
-    # 1,200 identifiers: more than SQLite takes in one OR chain (1,000 levels), so the lookup must go in parts
+    # 1,200 identifiers in one payload: looked up in parts (an OR chain this long is refused by SQLite: 1,000 levels)
     many = [child(f"c{n}", ("urn:test:pupil", str(n)), ("urn:test:other", f"o{n}"), name=(f"Kid{n}", "Berg"))
             for n in range(600)]
     first = write_batch(session, batch(*many), source_system="a")
