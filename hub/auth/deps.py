@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from fastapi import Depends, Request
 from joserfc import jws
+from sqlalchemy.orm import lazyload
 
 from hub.api.deps import DbSession
 from hub.auth import clients, tokens
@@ -55,7 +56,8 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             token_id=claims["jti"],
             scopes=frozenset(claims.get("scope", "").split()),
             client_id=client.client_id,
-            organization=session.get(Organization, uuid.UUID(claims["org"])),
+            # the organisation's identifiers load only if a handler asks for them (most never do)
+            organization=session.get(Organization, uuid.UUID(claims["org"]), options=[lazyload(Organization.identifiers)]),
         )
     else:
         claims = tokens.verify_id_token(token, settings=request.app.state.settings)

@@ -26,9 +26,12 @@ _imported_lock = threading.Lock()
 
 
 def _imported_key(row: HubKey, part: str) -> RSAKey:
-    """The row's private or public key, imported once per process (the modulus tells keys apart across databases)."""
-    jwk = row.private_jwk if part == "private" else row.public_jwk
-    ident = (part, row.kid, jwk.get("n", "")[:64])
+    """The row's private or public key, imported once per process."""
+    return _imported_jwk(row.kid, part, row.private_jwk if part == "private" else row.public_jwk)
+
+
+def _imported_jwk(kid: str, part: str, jwk: dict[str, Any]) -> RSAKey:
+    ident = (part, kid, jwk.get("n", "")[:64])  # the modulus tells keys apart across databases
     key = _imported.get(ident)
     if key is None:
         key = RSAKey.import_key(jwk)
@@ -97,8 +100,8 @@ def decryption_keys(session: Session) -> KeySet:
 def verification_keys(session: Session) -> KeySet:
     """Every signing key's public part (retired ones too), imported once per process: verifying a token with a key
     costs far less than importing it, and every request verifies one."""
-    rows = session.scalars(select(HubKey).where(HubKey.use == "sig"))
-    return KeySet([_imported_key(r, "public") for r in rows])
+    rows = session.execute(select(HubKey.kid, HubKey.public_jwk).where(HubKey.use == "sig"))  # never the private parts
+    return KeySet([_imported_jwk(kid, "public", jwk) for kid, jwk in rows])
 
 
 def jwks(session: Session) -> dict[str, Any]:
