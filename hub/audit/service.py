@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.audit.models import GENESIS, AuditEvent, AuditHead
 from hub.auth.principal import Principal
+
+_COLUMNS = tuple(AuditEvent.__table__.columns)
 
 
 def _person_hash(national_id: str | None) -> str | None:
@@ -93,7 +95,7 @@ def record_for_children(
     case_id: uuid.UUID | None = None,
     entry_ids: Iterable[uuid.UUID] = (),
 ) -> list[AuditEvent]:
-    """One event per child, chained in the order given, under one lock of the chain's head and one flush."""
+    """One event per child, chained in the order given, under one lock of the chain's head and written at once."""
     child_ids = list(child_ids)
     if not child_ids:
         return []
@@ -119,10 +121,10 @@ def record_for_children(
             prev_hash=head.hash,
         )
         event.hash = event_digest(event)
-        session.add(event)
         head.seq, head.hash = event.seq, event.hash
         events.append(event)
-    session.flush()
+    # One INSERT for all (the ORM's unit of work costs several times more per row); the head's new state goes with it.
+    session.execute(insert(AuditEvent.__table__), [{c.key: getattr(e, c.key) for c in _COLUMNS} for e in events])
     return events
 
 
