@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+import pydantic_core
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,10 +20,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def json_text(value: object) -> str:
+    """The text of a JSON column: pydantic-core's serializer, ~5x faster than json.dumps (a 5,000-entry payload writes
+    ~16,000 JSON values). Compact and UTF-8; NaN and Infinity are written as json.dumps writes them, and the database
+    judges them as before (PostgreSQL refuses them)."""
+    return pydantic_core.to_json(value, inf_nan_mode="constants").decode()
+
+
+def make_engine(url: str, *, checkpoint_in_background: bool = False) -> Engine:
+    """An engine for `url`. SQLite: with checkpoint_in_background, commits never copy the write-ahead log into the
+    database file themselves (a WalCheckpointer must then run beside the engine: see hub.db.checkpoint)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DBAPI hook
@@ -32,6 +42,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if checkpoint_in_background:
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -41,7 +53,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=json_text)
 
 
 @lru_cache(maxsize=8)
