@@ -24,6 +24,7 @@ from hub.federation.endpoints import router as federation_router
 from hub.fhir.endpoints import router as fhir_router
 from hub.handover.endpoints import router as handover_router
 from hub.core.settings import Settings, get_settings
+from hub.db.checkpoint import WalCheckpointer
 from hub.db.engine import make_engine, session_factory, session_scope
 from hub.identity.endpoints import router as identity_router
 from hub.ingest.endpoints import router as ingest_router
@@ -52,14 +53,20 @@ ROUTERS = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url)
+    # SQLite: the log is checkpointed by the lifespan's background thread, never inside a request's commit.
+    engine = make_engine(settings.database_url, checkpoint_in_background=True)
+    checkpointer = WalCheckpointer(engine, interval=settings.wal_checkpoint_seconds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with session_scope(engine) as session:
             ensure_keys(session)
         fhir_validation.warm_up(settings.validation_workers)
-        yield
+        checkpointer.start()
+        try:
+            yield
+        finally:
+            checkpointer.stop()
 
     app = FastAPI(
         title="Stafett hub",
@@ -69,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.checkpointer = checkpointer
     app.state.sessionmaker = session_factory(engine)
     problems.install(app)
     install_access_log(app)

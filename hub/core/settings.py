@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         description="worker processes that validate FHIR payloads while the pipeline maps and writes them "
         "(nothing commits before the verdict); 0 validates in the request's own thread",
     )
+    wal_checkpoint_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="SQLite: seconds between the served hub's copies of its write-ahead log into the database file, "
+        "made by a background thread (no request waits for them)",
+    )
     mappings_dir: Path = PROJECT_ROOT / "mappings"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     shared_data: Path | None = None
