@@ -42,8 +42,8 @@ def check_media_type(adapter: Adapter, content_type: str | None) -> None:
 
 def archive(session: Session, *, payload: bytes, checksum: str, format_id: str, media_type: str | None, sender: str | None) -> bool:
     """Store the raw bytes once; True when they were new."""
-    if session.get(SourceRecord, checksum) is not None:
-        return False
+    if session.scalar(select(SourceRecord.sha256).where(SourceRecord.sha256 == checksum)) is not None:
+        return False  # (asked by key alone: the stored payload can be megabytes)
     session.add(
         SourceRecord(sha256=checksum, format=format_id, media_type=media_type, sender=sender, size=len(payload), payload=payload)
     )
