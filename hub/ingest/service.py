@@ -8,7 +8,7 @@ import hashlib
 import logging
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from adapters.base import Adapter, ValidatesAside
@@ -44,8 +44,11 @@ def archive(session: Session, *, payload: bytes, checksum: str, format_id: str, 
     """Store the raw bytes once; True when they were new."""
     if session.scalar(select(SourceRecord.sha256).where(SourceRecord.sha256 == checksum)) is not None:
         return False  # (asked by key alone: the stored payload can be megabytes)
-    session.add(
-        SourceRecord(sha256=checksum, format=format_id, media_type=media_type, sender=sender, size=len(payload), payload=payload)
+    # Core, not the ORM: the row is written at once and no object holding the payload stays in the session.
+    session.execute(
+        insert(SourceRecord.__table__).values(
+            sha256=checksum, format=format_id, media_type=media_type, sender=sender, size=len(payload), payload=payload
+        )
     )
     return True
 
