@@ -11,7 +11,7 @@ from typing import Any
 
 from joserfc.jwk import KeySet
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from hub.auth.models import Client
 from hub.auth.principal import SCOPES
@@ -62,6 +62,18 @@ def register_client(
 
 def get_client(session: Session, *, client_id: str) -> Client | None:
     return session.scalar(select(Client).where(Client.client_id == client_id))
+
+
+def get_client_with_organization(session: Session, *, client_id: str) -> tuple[Client, Organization] | None:
+    """The client and its organisation in one query (every request's token check); the organisation's identifiers
+    load only if a handler asks for them (most never do)."""
+    row = session.execute(
+        select(Client, Organization)
+        .join(Organization, Organization.id == Client.organization_id)
+        .where(Client.client_id == client_id)
+        .options(lazyload(Organization.identifiers))
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def list_clients(session: Session) -> list[Client]:

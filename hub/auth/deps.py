@@ -5,18 +5,15 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 
 from fastapi import Depends, Request
 from joserfc import jws
-from sqlalchemy.orm import lazyload
 
 from hub.api.deps import DbSession
 from hub.auth import clients, tokens
 from hub.auth.principal import Principal
 from hub.core.errors import Forbidden, Unauthorized
-from hub.organizations.models import Organization
 
 
 def issuer_of(request: Request) -> str:
@@ -48,16 +45,18 @@ def authenticate(request: Request, session: DbSession) -> Principal:
     issuer = issuer_of(request)
     if _claimed_issuer(token) == issuer:
         claims = tokens.verify_access_token(session, token=token, issuer=issuer)
-        client = clients.get_client(session, client_id=claims["sub"])
-        if client is None or client.status != "active":
+        found = clients.get_client_with_organization(session, client_id=claims["sub"])
+        if found is None or found[0].status != "active":
             raise Unauthorized("the client of this token is revoked")
+        client, organization = found
+        if claims.get("org") != str(organization.id):
+            raise Unauthorized("the access token names another organisation than its client's")
         principal = Principal(
             kind="client",
             token_id=claims["jti"],
             scopes=frozenset(claims.get("scope", "").split()),
             client_id=client.client_id,
-            # the organisation's identifiers load only if a handler asks for them (most never do)
-            organization=session.get(Organization, uuid.UUID(claims["org"]), options=[lazyload(Organization.identifiers)]),
+            organization=organization,
         )
     else:
         claims = tokens.verify_id_token(token, settings=request.app.state.settings)
