@@ -62,8 +62,12 @@ def is_xml(payload: bytes, *, media_type: str | None) -> bool:
 
 def decode(payload: bytes, *, media_type: str | None) -> dict[str, Any]:
     """JSON or XML into a FHIR JSON object."""
+    return _decode(payload, xml=is_xml(payload, media_type=media_type))
+
+
+def _decode(payload: bytes, *, xml: bool) -> dict[str, Any]:
     raw = bytes(payload) if isinstance(payload, bytearray) else payload
-    data = xml_to_json(raw) if is_xml(raw, media_type=media_type) else load_json(raw)
+    data = xml_to_json(raw) if xml else load_json(raw)
     if not isinstance(data, dict):
         raise PayloadRejected("a FHIR JSON payload must be an object with a resourceType")
     return data
@@ -139,12 +143,12 @@ def read_validating_aside(payload: bytes, *, media_type: str | None, workers: in
     made from the payload. JSON goes to the worker before this thread decodes it; a fault found by the hub's loader
     comes first, any later one defers to the validator's, which names it better."""
     if is_xml(payload, media_type=media_type):
-        data = decode(payload, media_type=media_type)
+        data = _decode(payload, xml=True)
         verdict = validation.start(data, workers=workers)
     else:
         verdict = validation.start_on_text(bytes(payload), workers=workers)
         try:
-            data = decode(payload, media_type=media_type)
+            data = _decode(payload, xml=False)
         except BaseException:
             verdict.abandon()
             raise

@@ -56,9 +56,7 @@ def serve(
 
 def _serve(settings: Settings, host: str, port: int) -> None:
     from hub.api.app import create_app
-
     from hub.core.logging import configure
-
     from hub.core.runtime import tune_gc_for_serving
 
     configure(settings.log_level)

@@ -6,7 +6,6 @@ Depth is checked by a scan before parsing, so a 100,000-deep array never reaches
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from hub.core.errors import PayloadRejected, PayloadTooLarge

@@ -25,12 +25,8 @@ _imported: dict[tuple[str, str, str], RSAKey] = {}
 _imported_lock = threading.Lock()
 
 
-def _imported_key(row: HubKey, part: str) -> RSAKey:
-    """The row's private or public key, imported once per process."""
-    return _imported_jwk(row.kid, part, row.private_jwk if part == "private" else row.public_jwk)
-
-
 def _imported_jwk(kid: str, part: str, jwk: dict[str, Any]) -> RSAKey:
+    """The key `jwk` (the private or public part of key `kid`), imported once per process."""
     ident = (part, kid, jwk.get("n", "")[:64])  # the modulus tells keys apart across databases
     key = _imported.get(ident)
     if key is None:
@@ -41,7 +37,7 @@ def _imported_jwk(kid: str, part: str, jwk: dict[str, Any]) -> RSAKey:
 
 
 def _private_key(row: HubKey) -> RSAKey:
-    return _imported_key(row, "private")
+    return _imported_jwk(row.kid, "private", row.private_jwk)
 
 
 def _generate(use: str) -> HubKey:
