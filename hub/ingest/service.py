@@ -112,7 +112,10 @@ def ingest_payload(
         )
     log.info(
         "ingested",
-        extra={"format": format_id, "sha256": checksum, "created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        extra={
+            "format": format_id, "sha256": checksum,
+            "records_created": report.created, "records_updated": report.updated, "records_unchanged": report.unchanged,
+        },
     )
     return report
 
