@@ -36,7 +36,18 @@ class UnknownHub(HubError):
     fhir_code = "security"
 
 
+class PackageTooLarge(HubError):
+    """A sealed message over the size both hubs accept (HUB_TRANSFER_MAX_PACKAGE_BYTES)."""
+
+    status = 413
+    title = "Package too large"
+    slug = "package-too-large"
+    fhir_code = "too-costly"
+
+
 def _jws_registry(max_bytes: int) -> jws.JWSRegistry:
+    """joserfc's registries cap every part (128,000 bytes of JWS payload by default): each call passes this hub's cap,
+    extracting without verifying (`peek`) as well."""
     registry = jws.JWSRegistry(algorithms=JWS_ALGORITHMS)
     registry.max_payload_length = max_bytes
     return registry
@@ -60,7 +71,13 @@ def sign(claims: dict[str, Any], *, key: RSAKey, max_bytes: int) -> str:
 def seal(claims: dict[str, Any], *, signing_key: RSAKey, recipient: RSAKey, max_bytes: int) -> bytes:
     signed = sign(claims, key=signing_key, max_bytes=max_bytes)
     header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": recipient.kid, "cty": "JWT"}
-    return jwe.encrypt_compact(header, signed, recipient, registry=_jwe_registry(max_bytes)).encode("ascii")
+    sealed = jwe.encrypt_compact(header, signed, recipient, registry=_jwe_registry(max_bytes)).encode("ascii")
+    if len(sealed) > max_bytes:  # the receiver reads no more than this; better said here than parked there
+        raise PackageTooLarge(
+            f"the sealed message is {len(sealed):,} bytes, over the {max_bytes:,} bytes hubs accept "
+            "(HUB_TRANSFER_MAX_PACKAGE_BYTES, on both hubs)"
+        )
+    return sealed
 
 
 def open_sealed(body: bytes, *, keys: KeySet, max_bytes: int) -> bytes:
@@ -76,7 +93,7 @@ def open_sealed(body: bytes, *, keys: KeySet, max_bytes: int) -> bytes:
 def peek(signed: bytes | str, *, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and claims WITHOUT verification: only to find out which peer's keys to verify with."""
     try:
-        obj = jws.extract_compact(signed if isinstance(signed, bytes) else signed.encode("ascii"))
+        obj = jws.extract_compact(signed if isinstance(signed, bytes) else signed.encode("ascii"), registry=_jws_registry(max_bytes))
     except (JoseError, ValueError, TypeError) as exc:
         raise PackageRejected(f"the decrypted message is not a compact JWS ({type(exc).__name__})") from None
     claims = load_json(obj.payload, max_bytes=max_bytes, max_depth=MAX_JSON_DEPTH)
