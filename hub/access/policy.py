@@ -26,6 +26,9 @@ GUARDIAN_RESPONSIBILITIES = frozenset(
 # That child welfare or social services take part is itself confidential: their services are named to a viewer only
 # when it sees that category. (Health services are named: the collaborating services know of each other in BTI.)
 SECRET_INVOLVEMENT = frozenset({Category.child_welfare, Category.social})
+# The sectors whose taking part is secret, with the category a viewer must see to learn of it. (A municipality's or
+# another service's participation is not: the coordinator is often the municipality.)
+SECRET_SECTORS: dict[Sector, Category] = {Sector.child_welfare: Category.child_welfare, Sector.nav: Category.social, Sector.social: Category.social}
 # Identifier systems only child welfare services assign: holding one tells that child welfare is involved.
 CHILD_WELFARE_ID_PREFIXES = ("urn:ssb:barnevern:", "urn:stafett:ks-bekymringsmelding:", "urn:uk:la:")
 
@@ -66,16 +69,25 @@ class Visibility:
             return category in self.named
         return category in self.categories
 
-    def shows_consent(self, categories: list[str] | None) -> bool:
-        """A consent naming a secret category tells of that service's involvement: shown only to who sees it."""
-        return all(self.sees_category(Category(c)) for c in categories or [] if Category(c) in SECRET_INVOLVEMENT)
+    def shows_consent(self, consent: Consent, organization_sectors: dict[str, Sector]) -> bool:
+        """A consent naming a secret category, a secret sector or an organisation of one tells of that service's
+        involvement: shown only to who sees that category. `organization_sectors`: the sector of each named org id."""
+        if any(Category(c) in SECRET_INVOLVEMENT and not self.sees_category(Category(c)) for c in consent.categories or []):
+            return False
+        if not all(self.shows_sector(Sector(s)) for s in consent.sectors or []):
+            return False
+        return all(
+            self.shows_organization(uuid.UUID(o), organization_sectors[o]) for o in consent.organization_ids or [] if o in organization_sectors
+        )
+
+    def shows_sector(self, sector: Sector) -> bool:
+        return sector not in SECRET_SECTORS or self.sees_category(SECRET_SECTORS[sector])
 
     def shows_organization(self, organization_id: uuid.UUID, sector: Sector) -> bool:
         """Whether the viewer may learn that this organisation takes part (its own always)."""
         if self.everything or organization_id == self.own_organization_id:
             return True
-        category = DEFAULT_CATEGORY_FOR_SECTOR[sector]
-        return category not in SECRET_INVOLVEMENT or self.sees_category(category)
+        return self.shows_sector(sector)
 
     def shows_identifier(self, system: str) -> bool:
         return not system.startswith(CHILD_WELFARE_ID_PREFIXES) or self.sees_category(Category.child_welfare)
@@ -229,6 +241,16 @@ def whole_case() -> Visibility:
 def self_visibility(session: Session, *, child: Child, settings: Settings) -> Visibility:
     """A young person reading their own log sees all but child-welfare and social-services entries (as guardians)."""
     return Visibility(permit=True, reason="the young person themself", categories=frozenset(set(Category) - SECRET_INVOLVEMENT))
+
+
+def shown_consents(session: Session, *, consents: list[Consent], visibility: Visibility) -> list[Consent]:
+    """The consents the viewer may learn of (none that tells of a secret service it does not see)."""
+    named = {o for c in consents for o in c.organization_ids or []}
+    sectors = {}
+    if named:
+        ids = [uuid.UUID(o) for o in named]
+        sectors = {str(i): Sector(s) for i, s in session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids)))}
+    return [c for c in consents if visibility.shows_consent(c, sectors)]
 
 
 def shown_participants(session: Session, *, case: Case, visibility: Visibility) -> list[Participant]:

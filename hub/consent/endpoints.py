@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from hub.access import guard
+from hub.access import guard, policy
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
@@ -32,10 +32,12 @@ def record_consent(child_id: uuid.UUID, body: ConsentCreate, session: DbSession,
 
 
 @router.get("/children/{child_id}/consents", response_model=list[ConsentRead])
-def list_consents(child_id: uuid.UUID, session: DbSession, principal: Reader) -> list[ConsentRead]:
+def list_consents(child_id: uuid.UUID, session: DbSession, request: Request, principal: Reader) -> list[ConsentRead]:
     child = guard.child_for_org(session, principal=principal, child_id=child_id, action="consent.list")
-    audit.record(session, principal=principal, action="consent.list", child_id=child.id)
-    return [ConsentRead.model_validate(c) for c in service.consents_for(session, child=child)]
+    visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=request.app.state.settings)
+    shown = policy.shown_consents(session, consents=service.consents_for(session, child=child), visibility=visibility)
+    audit.record(session, principal=principal, action="consent.list", child_id=child.id, reason=f"{len(shown)} shown")
+    return [ConsentRead.model_validate(c) for c in shown]
 
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)

@@ -178,7 +178,7 @@ def build_case_view(
     orgs = list(session.scalars(select(Organization).where(Organization.id.in_(org_ids)))) if org_ids else []
     known = {str(o.id) for o in orgs}
     consents = list(session.scalars(select(Consent).where(Consent.child_id == child.id))) if include_consents else []
-    consents = [c for c in consents if visibility.shows_consent(c.categories)]
+    consents = policy.shown_consents(session, consents=consents, visibility=visibility)
     child_view = child_record(child)
     child_view.identifiers = [i for i in child_view.identifiers if visibility.shows_identifier(i.system)]
     return ParsedBatch(

@@ -122,9 +122,11 @@ def give_consent(child_id: uuid.UUID, body: ConsentCreate, session: DbSession, p
 
 
 @router.get("/children/{child_id}/consents", response_model=list[ConsentRead])
-def my_consents(child_id: uuid.UUID, session: DbSession, principal: Person) -> list[ConsentRead]:
+def my_consents(child_id: uuid.UUID, session: DbSession, request: Request, principal: Person) -> list[ConsentRead]:
     standing = service.standing_for_child(session, principal=principal, child_id=child_id, action="me.consent.list")
-    return [ConsentRead.model_validate(c) for c in consents.consents_for(session, child=standing.child)]
+    shown = service.consents_shown(session, standing=standing, settings=_settings(request))
+    audit.record(session, principal=principal, action="me.consent.list", child_id=child_id, reason=f"{len(shown)} shown")
+    return [ConsentRead.model_validate(c) for c in shown]
 
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)

@@ -17,6 +17,8 @@ from hub.auth.principal import Principal
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases.models import Case
 from hub.children.models import Child, ChildIdentifier, Guardian
+from hub.consent import service as consents
+from hub.consent.models import Consent
 from hub.core.errors import AccessDenied
 from hub.core.settings import Settings
 
@@ -56,8 +58,17 @@ def case_for_person(
         audit.record(session, principal=principal, action=action, outcome="deny", reason="no such case", case_id=case_id)
         raise AccessDenied(f"case {case_id} not found", status=404)
     standing = standing_for_child(session, principal=principal, child_id=case.child_id, action=action)
+    return case, standing, visibility_of(session, standing=standing, settings=settings)
+
+
+def visibility_of(session: Session, *, standing: Standing, settings: Settings) -> Visibility:
     if standing.guardian is None:
-        visibility = policy.self_visibility(session, child=standing.child, settings=settings)
-    else:
-        visibility = policy.guardian_visibility(session, child=standing.child, settings=settings)
-    return case, standing, visibility
+        return policy.self_visibility(session, child=standing.child, settings=settings)
+    return policy.guardian_visibility(session, child=standing.child, settings=settings)
+
+
+def consents_shown(session: Session, *, standing: Standing, settings: Settings) -> list[Consent]:
+    """The family's own consents, and the legal bases services recorded that tell of no service hidden from them."""
+    rows = consents.consents_for(session, child=standing.child)
+    legal = policy.shown_consents(session, consents=[c for c in rows if c.basis != "consent"], visibility=visibility_of(session, standing=standing, settings=settings))
+    return [c for c in rows if c.basis == "consent" or c in legal]

@@ -142,7 +142,11 @@ def _route_missing(response) -> bool:
 def read_paths(scn: Scenario, caller) -> dict[str, object]:
     """Every read path an organisation has to this case: GET case, entry history, exports, FHIR $everything,
     handover pull. A path whose route does not exist yet fails the test with its name."""
-    answers = {"case": caller.get(f"/api/v1/cases/{scn.case_id}"), "child": caller.get(f"/api/v1/children/{scn.child_id}")}
+    answers = {
+        "case": caller.get(f"/api/v1/cases/{scn.case_id}"),
+        "child": caller.get(f"/api/v1/children/{scn.child_id}"),
+        "consents": caller.get(f"/api/v1/children/{scn.child_id}/consents"),
+    }
     for name, entry in scn.entries.items():
         answers[f"history:{name}"] = caller.get(f"/api/v1/cases/{scn.case_id}/entries/{entry['id']}/history")
         answers[f"fhir-read:{name}"] = caller.get(f"/fhir/Communication/{entry['lineage_id']}")
@@ -352,3 +356,37 @@ def test_guardians_and_the_young_person_never_see_child_welfare_or_social_servic
         assert [m for m in INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS if m in _text(response)] == []
         participants = {p["organization_id"] for p in case["participants"]}
         assert scn.school.org in participants and not participants & {scn.welfare.org, scn.nav.org}
+
+
+def _consent_ids(caller, child_id: str) -> set[str]:
+    response = caller.get(f"/api/v1/children/{child_id}/consents")
+    assert response.status_code == 200, response.text
+    return {c["id"] for c in response.json()}
+
+
+def test_the_consent_list_names_child_welfare_only_to_who_sees_it(scn):
+    """A consent that names child welfare by category, by sector or by one of its services tells that child welfare
+    is involved: a school sees none of them, only the consents that tell of nothing it may not know."""
+    by_category = consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
+    by_sector = consent(scn, sectors=["child_welfare"], categories=["health"])
+    by_service = consent(scn, organization_ids=[scn.welfare.org], categories=["education"])
+    open_one = consent(scn, organization_ids=[scn.school.org], categories=["education"])
+    legal = scn.welfare.post(
+        f"/api/v1/children/{scn.child_id}/consents",
+        json={"basis": "legal", "legal_reference": "barnevernloven § 13-4", "organization_ids": [scn.clinic.org], "categories": ["child_welfare"]},
+    ).json()
+    ids = lambda rows: {r["id"] for r in rows}  # noqa: E731
+    secret = ids(by_category) | ids(by_sector) | ids(by_service) | {legal["id"]}
+
+    school = _consent_ids(scn.school, scn.child_id)
+    assert school == ids(open_one)
+    assert "child_welfare" not in scn.school.get(f"/api/v1/children/{scn.child_id}/consents").text
+    # the clinic, named by the consents that open child welfare to it, sees those (and what tells of nothing hidden)
+    clinic = _consent_ids(scn.clinic, scn.child_id)
+    assert ids(by_category) | {legal["id"]} | ids(open_one) <= clinic
+    # child welfare itself sees every one
+    assert _consent_ids(scn.welfare, scn.child_id) == secret | ids(open_one)
+    # the family sees what it gave, not the legal basis child welfare recorded
+    family = scn.guardian.get(f"/api/v1/me/children/{scn.child_id}/consents")
+    assert family.status_code == 200 and legal["id"] not in ids(family.json())
+    assert ids(by_category) | ids(by_sector) | ids(by_service) | ids(open_one) <= ids(family.json())
