@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # SQLite: the log is checkpointed by the lifespan's background thread, never inside a request's commit.
     engine = make_engine(settings.database_url, checkpoint_in_background=True)
-    checkpointer = WalCheckpointer(engine, interval=settings.wal_checkpoint_seconds)
+    checkpointer = WalCheckpointer(engine, interval=settings.wal_checkpoint_seconds, analyze_interval=settings.sqlite_analyze_seconds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="SQLite: seconds between the served hub's copies of its write-ahead log into the database file, "
         "made by a background thread (no request waits for them)",
     )
+    sqlite_analyze_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="SQLite: seconds between the served hub's refreshes of the query planner's statistics (a sampled "
+        "ANALYZE, milliseconds at any size; SQLite gathers none itself)",
+    )
     mappings_dir: Path = PROJECT_ROOT / "mappings"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     shared_data: Path | None = None

@@ -10,7 +10,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from hub.db.engine import normalise_url
+from hub.db.checkpoint import refresh_statistics
+from hub.db.engine import make_engine, normalise_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,7 +24,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate, then gather the planner's statistics (new indexes have none until then)."""
     command.upgrade(alembic_config(url), revision)
+    engine = make_engine(url)
+    try:
+        refresh_statistics(engine)
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str = "base") -> None:

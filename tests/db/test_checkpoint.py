@@ -71,3 +71,31 @@ def test_nothing_to_do_for_postgresql():
     checkpointer.start()
     assert checkpointer._thread is None
     checkpointer.stop()
+
+
+def _statistics(engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            return {}
+        return dict(conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'rows'").all())
+
+
+def test_the_thread_gathers_planner_statistics_at_start_and_again_later(tmp_path):
+    """SQLite never gathers statistics itself; without them it read a child's open case through the index of the
+    status every case shares."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.db'}", checkpoint_in_background=True)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE rows (kind TEXT, owner TEXT)"))
+        conn.execute(text("CREATE INDEX ix_rows_kind ON rows (kind)"))
+        conn.execute(text("INSERT INTO rows VALUES (:k, :o)"), [{"k": "open", "o": str(n)} for n in range(200)])
+    assert _statistics(engine) == {}
+    checkpointer = WalCheckpointer(engine, interval=0.05, analyze_interval=0.2)
+    checkpointer.start()
+    try:
+        assert _wait_for(lambda: _statistics(engine).get("ix_rows_kind") == "200 200")  # 200 rows, one kind
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO rows VALUES (:k, :o)"), [{"k": str(n), "o": str(n)} for n in range(200)])
+        assert _wait_for(lambda: _statistics(engine).get("ix_rows_kind", "").startswith("400 "))
+    finally:
+        checkpointer.stop()
+    engine.dispose()
