@@ -5,19 +5,18 @@ formats validate against their schemas and re-ingest into a fresh hub to the sam
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from adapters.kindergarten.constants import SCHEMA_PATH
 from hub.canonical.vocab import FNR_SYSTEM
 from hub.core.safe_xml import load_schema, parse_xml
+from tests.examples import kindergarten_report
 from tests.handover.helpers import fixture, push
 from tests.ingest.helpers import row_counts
 from tests.ingest.snapshot import case_snapshot
 from tests.shared_data import require_shared
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "kindergarten-v1-example.xml"
 SIF_XSD = ("sif-au", "xsd", "SIF_AU_3.4.8_SIF_Message.xsd")
 
 
@@ -37,7 +36,7 @@ def school(callers):
 
 
 def test_kindergarten_example_ingests_with_its_values(kindergarten, engine):
-    report = push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())
+    report = push(kindergarten, "kindergarten-v1", kindergarten_report())
     assert report["format_version"] == "1.0" and len(report["children"]) == len(report["cases_opened"]) == 1
     case = kindergarten.get(f"/api/v1/cases/{report['cases'][0]}").json()
     assert case["municipality"] == "1106"
@@ -63,14 +62,14 @@ def test_kindergarten_example_ingests_with_its_values(kindergarten, engine):
 
 
 def test_resending_the_kindergarten_example_changes_nothing(kindergarten, engine):
-    push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())
+    push(kindergarten, "kindergarten-v1", kindergarten_report())
     before = row_counts(engine)
-    again = push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())
+    again = push(kindergarten, "kindergarten-v1", kindergarten_report())
     assert row_counts(engine) == before and again["created"] == again["updated"] == 0
 
 
 def test_kindergarten_report_then_sif_student_is_one_child_one_case(kindergarten, school, engine):
-    first = push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())
+    first = push(kindergarten, "kindergarten-v1", kindergarten_report())
     second = push(school, "sif-au", fixture("sif-student-amina.xml"))
     assert second["children"] == first["children"] and second["cases"] == first["cases"]
     assert second["cases_opened"] == []
@@ -101,7 +100,7 @@ def _child(caller, case_id) -> dict:
 
 def test_sif_export_and_handover_validate_and_round_trip(kindergarten, school, make_hub):
     xsd = require_shared(*SIF_XSD)
-    push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())
+    push(kindergarten, "kindergarten-v1", kindergarten_report())
     case_id = push(school, "sif-au", fixture("sif-student-amina.xml"))["cases"][0]
     exported = school.get(f"/api/v1/cases/{case_id}/export", params={"format": "sif-au"})
     assert exported.status_code == 200, exported.text
@@ -121,7 +120,7 @@ def test_sif_export_and_handover_validate_and_round_trip(kindergarten, school, m
 
 
 def test_kindergarten_export_validates_and_round_trips(kindergarten, make_hub):
-    case_id = push(kindergarten, "kindergarten-v1", EXAMPLE.read_bytes())["cases"][0]
+    case_id = push(kindergarten, "kindergarten-v1", kindergarten_report())["cases"][0]
     exported = kindergarten.get(f"/api/v1/cases/{case_id}/export", params={"format": "kindergarten-v1"})
     assert exported.status_code == 200, exported.text
     assert_valid(SCHEMA_PATH, exported.content)

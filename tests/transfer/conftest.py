@@ -14,7 +14,7 @@ from hub.db.engine import session_scope
 from hub.peers import service as peers
 from tests.auth_helpers import Callers
 from tests.conftest import BACKEND
-from tests.transfer.procs import Database, FaultProxy, HubProcess, WorkerProcess
+from tests.processes import Database, FaultProxy, HubProcess, WorkerProcess
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -47,8 +47,8 @@ class Federation:
 def federation(tmp_path_factory: pytest.TempPathFactory, oidc_key) -> Iterator[Federation]:
     folder = tmp_path_factory.mktemp("federation")
     db_a, db_b = Database.fresh(folder, "hub_a"), Database.fresh(folder, "hub_b")
-    hub_a = HubProcess("hub-a", db_a, "1106", folder / "hub-a.log")
-    hub_b = HubProcess("hub-b", db_b, "1146", folder / "hub-b.log")
+    hub_a = HubProcess("hub-a", db_a, "1106", folder / "hub-a.log", fast_retries=True)
+    hub_b = HubProcess("hub-b", db_b, "1146", folder / "hub-b.log", fast_retries=True)
     proxy = FaultProxy(hub_b.url)
     hub_b.public_url = proxy.url  # B is known to the world through the proxy
     started: list = []
@@ -61,8 +61,8 @@ def federation(tmp_path_factory: pytest.TempPathFactory, oidc_key) -> Iterator[F
             peers.add_peer(session, municipalities=["1146"], base_url=proxy.url)
         with session_scope(engine_b) as session:
             peers.add_peer(session, municipalities=["1106"], base_url=hub_a.url)
-        worker_a = WorkerProcess("worker-a", db_a, folder / "worker-a.log", hub_a.url, "1106")
-        worker_b = WorkerProcess("worker-b", db_b, folder / "worker-b.log", proxy.url, "1146")
+        worker_a = WorkerProcess("worker-a", db_a, folder / "worker-a.log", hub_a.url, "1106", fast_retries=True)
+        worker_b = WorkerProcess("worker-b", db_b, folder / "worker-b.log", proxy.url, "1146", fast_retries=True)
         for worker in (worker_a, worker_b):
             worker.start()
             started.append(worker)

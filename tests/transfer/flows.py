@@ -10,7 +10,7 @@ from hub.children.models import ChildIdentifier
 from hub.db.engine import session_scope
 from hub.transfer.models import OutboxItem, Transfer
 from hub.transfer.package import case_checksum
-from tests.transfer.procs import wait_until
+from tests.processes import wait_until
 from tests.transfer.scenario import ALL_SCOPES, ok
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 
 from hub.canonical.vocab import FNR_SYSTEM
+from tests.examples import KINDERGARTEN_CHILD, kindergarten_report
 
-ROOT = Path(__file__).resolve().parents[2]
 ALL_SCOPES = ("ingest", "case.read", "case.write", "transfer")
 
 _serial = itertools.count(100)
@@ -81,8 +80,6 @@ def simple_case(caller, *, entries: int = 3, consent: bool = True, national_id: 
     return Built(case["id"], child["id"], national_id, ids)
 
 
-KINDERGARTEN_EXAMPLE = ROOT / "schemas" / "examples" / "kindergarten-v1-example.xml"
-KINDERGARTEN_CHILD = "15072052088"
 SECTORS = {  # sector of the organisation -> category and sensitivity of what it writes
     "health": ("health", "confidential"),
     "school": ("education", "normal"),
@@ -96,7 +93,7 @@ def full_case(callers) -> tuple[Built, dict]:
     """The kindergarten's transition report ingested (raw payload archived), then every sector writing on the same
     case: entries, corrections (three versions), a retraction, a goal, a measure with an evaluation, a baton handover."""
     kg = callers.system("Solsikken barnehage (fagsystem)", "kindergarten", kommune="1106", scopes=ALL_SCOPES)
-    report = ok(kg.post("/api/v1/ingest/kindergarten-v1", content=KINDERGARTEN_EXAMPLE.read_bytes(), headers={"content-type": "application/xml"}))
+    report = ok(kg.post("/api/v1/ingest/kindergarten-v1", content=kindergarten_report(), headers={"content-type": "application/xml"}))
     case_id, child_id = str(report["cases"][0]), str(report["children"][0])
     writers = {"kindergarten": kg}
     for sector in SECTORS:

@@ -17,7 +17,7 @@ from hub.keys import service as keys
 from hub.transfer import tasks
 from hub.transfer.models import OutboxItem, Transfer
 from tests.transfer.flows import cases_of_child, destination_caller, incoming, origin_caller, outgoing_status, start_transfer
-from tests.transfer.procs import ROOT, Database
+from tests.processes import ROOT, Database
 from tests.transfer.scenario import ok, simple_case
 
 FINAL = ("accepted", "rejected", "revoked", "failed")

@@ -23,7 +23,7 @@ from tests.transfer.flows import (
     start_transfer,
     transfer_rows,
 )
-from tests.transfer.procs import wait_until
+from tests.processes import wait_until
 from tests.transfer.scenario import ok, simple_case
 
 FINAL = ("accepted", "rejected", "revoked", "failed")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hub.db.engine import make_engine, session_scope
 from hub.transfer import outbox
 from hub.transfer.models import OutboxItem
-from tests.transfer.procs import Database, WorkerProcess, wait_until
+from tests.processes import Database, WorkerProcess, wait_until
 
 ITEMS = 1000
 
@@ -57,7 +57,7 @@ def test_two_workers_deliver_a_thousand_items_exactly_once(tmp_path):
     engine = make_engine(db.url)
     receiver = CountingReceiver()
     fast = {"HUB_TRANSFER_BATCH_SIZE": "10", "HUB_TRANSFER_LEASE_SECONDS": "120", "HUB_WORKER_POLL_SECONDS": "0.1"}
-    workers = [WorkerProcess(f"w{n}", db, tmp_path / f"w{n}.log", "http://127.0.0.1:1", "1106", env_extra=fast) for n in (1, 2)]
+    workers = [WorkerProcess(f"w{n}", db, tmp_path / f"w{n}.log", "http://127.0.0.1:1", "1106", env_extra=fast, fast_retries=True) for n in (1, 2)]
     try:
         with session_scope(engine) as session:
             for n in range(ITEMS):

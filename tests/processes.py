@@ -1,5 +1,6 @@
-"""Real processes for transfer tests: a hub (uvicorn via `stafett serve`) and a worker (`stafett worker`) on their
-own database, and a loopback fault proxy in front of a hub that can refuse, fail (5xx) or stall federation calls.
+"""Real processes, started as users start them: the `stafett` console script (`serve`, `worker`, any command), a database
+made by `stafett db upgrade`, production settings (INFO logging, validation workers on); and a loopback fault proxy
+in front of a hub that can refuse, fail (5xx) or stall federation calls.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from tests.conftest import BACKEND, create_postgres_database, drop_postgres_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Fast retries for tests: the production defaults are minutes, not fractions of a second.
+# The console script of this environment: what `pip install -e .` puts on the PATH.
+STAFETT = str(Path(sys.executable).with_name("stafett"))
+
+# Fast retries for transfer fault tests (fast_retries=True): the production defaults are minutes, not fractions of a
+# second. Everything else runs on the production defaults.
 WORKER_ENV = {
     "HUB_WORKER_POLL_SECONDS": "0.2",
     "HUB_TRANSFER_BACKOFF_SECONDS": "0.2",
@@ -60,13 +65,18 @@ class Database:
     pg_name: str | None = None
 
     @classmethod
-    def fresh(cls, folder: Path, label: str) -> Database:
+    def fresh(cls, folder: Path, label: str, *, by_cli: bool = False) -> Database:
+        """A new, migrated database: by the migrations in-process, or (by_cli) by `stafett db upgrade` as an operator
+        runs it."""
         if BACKEND == "sqlite":
             db = cls(f"sqlite:///{folder / f'{label}-{uuid.uuid4().hex[:6]}.db'}")
         else:
             name = f"stafett_{label}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
             db = cls(create_postgres_database(name), name)
-        upgrade(db.url)
+        if by_cli:
+            stafett("db", "upgrade", env=env_for(db))
+        else:
+            upgrade(db.url)
         return db
 
     def drop(self) -> None:
@@ -74,10 +84,19 @@ class Database:
             drop_postgres_database(self.pg_name)
 
 
-def _env(db: Database, **extra: str) -> dict[str, str]:
+def env_for(db: Database, *, fast_retries: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a hub process: this one's without any HUB_ setting, then the database and `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({"HUB_DATABASE_URL": db.url, "HUB_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1", **WORKER_ENV, **extra})
+    env.update({"HUB_DATABASE_URL": db.url, "PYTHONUNBUFFERED": "1", **(WORKER_ENV if fast_retries else {}), **extra})
     return env
+
+
+def stafett(*args: str, env: dict[str, str], check: bool = True, timeout: float = 120, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run one `stafett` command as an operator would; with check, fail the test with its output unless it exits 0."""
+    done = subprocess.run([STAFETT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise AssertionError(f"stafett {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
 
 
 class _Stoppable:
@@ -110,19 +129,18 @@ class HubProcess(_Stoppable):
     port: int = field(default_factory=free_port)
     public_url: str | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
+    fast_retries: bool = False
     proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> None:
-        env = _env(self.db, HUB_MUNICIPALITY=self.municipality, HUB_PUBLIC_URL=self.public_url or self.url, HUB_HUB_NAME=self.name, **self.env_extra)
+    def start(self, timeout: float = 60.0) -> None:
+        env = env_for(self.db, fast_retries=self.fast_retries, HUB_MUNICIPALITY=self.municipality,
+                      HUB_PUBLIC_URL=self.public_url or self.url, HUB_HUB_NAME=self.name, **self.env_extra)
         out = open(self.log, "ab")  # noqa: SIM115 - kept open for the process's life
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli.main", "serve", "--port", str(self.port), "--no-migrate"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
+        self.proc = subprocess.Popen([STAFETT, "serve", "--port", str(self.port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         wait_until(self._healthy, timeout=timeout, interval=0.1, what=f"hub {self.name} /healthz")
 
     def _healthy(self) -> bool:
@@ -145,12 +163,13 @@ class WorkerProcess(_Stoppable):
     public_url: str
     municipality: str
     env_extra: dict[str, str] = field(default_factory=dict)
+    fast_retries: bool = False
     proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = _env(self.db, HUB_PUBLIC_URL=self.public_url, HUB_MUNICIPALITY=self.municipality, **self.env_extra)
+        env = env_for(self.db, fast_retries=self.fast_retries, HUB_PUBLIC_URL=self.public_url, HUB_MUNICIPALITY=self.municipality, **self.env_extra)
         out = open(self.log, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen([sys.executable, "-m", "hub.cli.main", "worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([STAFETT, "worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 class FaultProxy:
