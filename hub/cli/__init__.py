@@ -1,4 +1,3 @@
-"""The `stafett` command line (typer + rich): serve, db, demo, and later ingest, worker, clients, peers, audit.
-
-Commands are thin: they open a session scope and call services.
+"""The `stafett` command line (typer + rich): serve, db, demo, orgs, clients, schemas, token, audit, peers, transfer,
+worker. Commands are thin: they check their database, open one session scope and call services.
 """

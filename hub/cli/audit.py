@@ -6,7 +6,9 @@ Exit status 0 when the chain is whole, 1 when it is broken.
 from __future__ import annotations
 
 import typer
+from sqlalchemy import func, select
 
+from hub.audit.models import AuditEvent
 from hub.audit.service import verify_chain
 from hub.cli.common import console, database
 
@@ -18,10 +20,6 @@ def verify() -> None:
     """Verify the audit trail's hash chain."""
     with database() as session:
         problems = verify_chain(session)
-        from sqlalchemy import func, select
-
-        from hub.audit.models import AuditEvent
-
         count = session.scalar(select(func.count()).select_from(AuditEvent))
     if problems:
         for problem in problems:

@@ -13,7 +13,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from hub.auth import clients
-from hub.cli.common import console, database
+from hub.cli.common import console, database, fail
 from hub.core.errors import HubError
 from hub.organizations.models import Organization
 
@@ -39,8 +39,7 @@ def add(
             )
             client_id = client.client_id
     except (HubError, json.JSONDecodeError) as exc:
-        console.print(f"[red]error:[/red] {getattr(exc, 'detail', exc)}")
-        raise typer.Exit(2) from None
+        fail(str(getattr(exc, "detail", exc)))
     typer.echo(f"client_id: {client_id}")
 
 
@@ -62,6 +61,5 @@ def revoke(client_id: str = typer.Argument(..., help="the client to revoke")) ->
         with database() as session:
             clients.revoke_client(session, client_id=client_id)
     except HubError as exc:
-        console.print(f"[red]error:[/red] {exc.detail}")
-        raise typer.Exit(2) from None
+        fail(exc.detail)
     typer.echo(f"revoked: {client_id}")

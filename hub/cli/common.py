@@ -1,27 +1,98 @@
-"""Shared bits of the CLI: the console, and a unit of work on the configured database.
-
-Commands open one session scope and commit once.
+"""Shared bits of the CLI: the consoles, the one `--database` option every command gets, this invocation's settings,
+one-line failures, and a unit of work on a database that exists and is migrated (commands commit once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, NoReturn, Optional
 
+import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from hub.core.settings import get_settings
+from hub.core.settings import Settings
 from hub.db.engine import make_engine, session_scope
+from hub.db.migrate import migration_problem
 
 console = Console()
+errors = Console(stderr=True)
+
+DATABASE_HELP = "Database URL (default: HUB_DATABASE_URL, else sqlite:///./stafett.db)."
+_chosen: dict[str, str | None] = {"database": None}
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Say what is wrong in one line on stderr and exit non-zero: the way every expected mistake ends."""
+    errors.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _takes_database(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """`callback` with a `--database URL` option added to its signature; the value is kept for settings()."""
+    signature = inspect.signature(callback, eval_str=True)
+    if "database" in signature.parameters or getattr(callback, "_takes_database", False):
+        return callback  # the demo's own --database (a file), or done already
+
+    @functools.wraps(callback)
+    def command(*args: Any, database: str | None = None, **kwargs: Any) -> Any:
+        _chosen["database"] = database
+        return callback(*args, **kwargs)
+
+    option = inspect.Parameter(
+        "database", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],  # noqa: UP007 - a runtime object
+        default=typer.Option(None, "--database", metavar="URL", help=DATABASE_HELP),
+    )
+    command.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
+    command.__annotations__ = {**{k: p.annotation for k, p in signature.parameters.items()}, "database": Optional[str]}
+    command._takes_database = True
+    return command
+
+
+def add_database_option(app: typer.Typer, *, skip: Iterable[str] = (), path: str = "") -> None:
+    """Give every command of `app` and its groups the `--database` option (once, here), except the `skip` paths
+    ("clients keygen") and commands that declare their own."""
+    skip = set(skip)
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__.lower().replace("_", "-")
+        if f"{path} {name}".strip() not in skip:
+            info.callback = _takes_database(info.callback)
+    for group in app.registered_groups:
+        add_database_option(group.typer_instance, skip=skip, path=f"{path} {group.name}".strip())
+
+
+def settings() -> Settings:
+    """This invocation's settings: HUB_* variables, with --database over HUB_DATABASE_URL."""
+    overrides = {"database_url": _chosen["database"]} if _chosen["database"] else {}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "HUB_" + "_".join(str(part) for part in error["loc"]).upper()
+        fail(f"invalid setting {name}: {error['msg']}")
+
+
+def migrated_settings() -> Settings:
+    """The settings, after checking their database exists and is migrated (never creating it)."""
+    chosen = settings()
+    problem = migration_problem(chosen.database_url)
+    if problem:
+        fail(problem)
+    return chosen
 
 
 @contextmanager
 def database() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+    """One unit of work on the configured database, which must exist and be migrated."""
+    engine = make_engine(migrated_settings().database_url)
     try:
         with session_scope(engine) as session:
             yield session
     finally:
         engine.dispose()
+

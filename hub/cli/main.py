@@ -1,6 +1,5 @@
-"""Entry point of the `stafett` console script: serve the API, migrate the database, run the demo.
-
-Database from HUB_DATABASE_URL (default: the embedded SQLite file ./stafett.db).
+"""Entry point of the `stafett` console script: serve the API, migrate the database, run the demo, and the command
+groups; every command that opens a database takes `--database` (else HUB_DATABASE_URL, else ./stafett.db).
 """
 
 from __future__ import annotations
@@ -10,7 +9,9 @@ from pathlib import Path
 
 import typer
 import uvicorn
+from alembic.util import CommandError
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from hub.cli import audit as audit_cli
 from hub.cli import clients as clients_cli
@@ -18,8 +19,13 @@ from hub.cli import token as token_cli
 from hub.cli import peers as peers_cli
 from hub.cli import transfer as transfer_cli
 from hub.cli import worker as worker_cli
-from hub.core.settings import Settings, get_settings
+from hub.cli.common import add_database_option, fail, migrated_settings, settings as cli_settings
+from hub.core.settings import Settings
+from hub.db.migrate import open_problem, url_problem
 from hub.db.migrate import upgrade as migrate_upgrade
+
+# Commands that never open the hub's database: the client-side token helper.
+NO_DATABASE = ("token",)
 
 app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -33,24 +39,37 @@ app.command("worker")(worker_cli.worker)
 console = Console()
 
 
+def _migrate(url: str, revision: str = "head") -> None:
+    """Run the migrations (this may create the database file); a database that cannot be opened is one line."""
+    if problem := url_problem(url):
+        fail(problem)
+    try:
+        migrate_upgrade(url, revision)
+    except DBAPIError as exc:
+        fail(open_problem(exc, url))
+    except CommandError as exc:
+        fail(f"cannot migrate to {revision}: {exc}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
-    """Run the migrations up to REVISION (default: the newest)."""
-    settings = get_settings()
-    migrate_upgrade(settings.database_url, revision)
+    """Run the migrations up to REVISION (default: the newest); creates a SQLite file that does not exist yet."""
+    _migrate(cli_settings().database_url, revision)
     console.print(f"[green]database migrated to {revision}[/green]")
 
 
 @app.command()
 def serve(
-    host: str = typer.Option(None, help="Interface to listen on (default 127.0.0.1)."),
-    port: int = typer.Option(None, help="Port (default 8000)."),
+    host: str = typer.Option(None, help="Interface to listen on (default HUB_HOST, else 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default HUB_PORT, else 8000)."),
     migrate: bool = typer.Option(True, help="Run migrations before serving."),
 ) -> None:
     """Serve the hub's API (OpenAPI at /docs)."""
-    settings = get_settings()
     if migrate:
-        migrate_upgrade(settings.database_url)
+        settings = cli_settings()
+        _migrate(settings.database_url)
+    else:
+        settings = migrated_settings()
     _serve(settings, host or settings.host, port or settings.port)
 
 
@@ -102,6 +121,8 @@ def demo(
     if serve_after:
         _serve(settings, host, port)
 
+
+add_database_option(app, skip=NO_DATABASE)
 
 if __name__ == "__main__":
     app()

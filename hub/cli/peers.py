@@ -8,9 +8,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from hub.cli.common import console, database
+from hub.cli.common import console, database, fail, settings
 from hub.core.errors import HubError
-from hub.core.settings import get_settings
 from hub.peers import service
 
 app = typer.Typer(help="Other hubs this hub transfers cases to and from.", no_args_is_help=True)
@@ -24,11 +23,10 @@ def add(
     """Register a peer hub (or add municipalities to it) and fetch its public keys."""
     try:
         with database() as session:
-            peer = service.add_peer(session, municipalities=municipality, base_url=url, timeout=get_settings().transfer_http_timeout_seconds)
+            peer = service.add_peer(session, municipalities=municipality, base_url=url, timeout=settings().transfer_http_timeout_seconds)
             line = f"peer: {peer.base_url} municipalities: {' '.join(peer.municipalities)} keys: {'fetched' if peer.jwks else 'not yet fetched'}"
     except HubError as exc:
-        console.print(f"[red]error:[/red] {exc.detail}")
-        raise typer.Exit(2) from None
+        fail(exc.detail)
     typer.echo(line)
 
 
@@ -51,15 +49,13 @@ def remove(
 ) -> None:
     """Remove a peer, or one municipality from it."""
     if not url and not municipality:
-        console.print("[red]error:[/red] give --url or --municipality")
-        raise typer.Exit(2)
+        fail("give --url or --municipality")
     try:
         with database() as session:
             peer = service.remove_peer(session, base_url=url, municipality=municipality)
             name = peer.base_url
     except HubError as exc:
-        console.print(f"[red]error:[/red] {exc.detail}")
-        raise typer.Exit(2) from None
+        fail(exc.detail)
     typer.echo(f"removed: {name}{' ' + municipality if municipality and not url else ''}")
 
 

@@ -13,10 +13,9 @@ from sqlalchemy import select
 
 from hub.canonical.vocab import CaseStatus
 from hub.cases.models import Case
-from hub.cli.common import console, database
+from hub.cli.common import console, database, fail, migrated_settings
 from hub.consent.models import Consent
 from hub.core.errors import HubError
-from hub.core.settings import get_settings
 from hub.db.engine import make_engine, session_scope
 from hub.transfer import repository, service
 from hub.transfer.basis import TRANSFER_PURPOSE
@@ -49,8 +48,7 @@ def retry(transfer_id: uuid.UUID = typer.Argument(..., help="the transfer whose 
                 raise HubError(f"transfer {transfer_id} not found")
             service.retry(session, principal=None, transfer=transfer)
     except HubError as exc:
-        console.print(f"[red]error:[/red] {exc.detail}")
-        raise typer.Exit(2) from None
+        fail(exc.detail)
     typer.echo(f"queued again: {transfer_id}")
 
 
@@ -78,11 +76,10 @@ def bulk(
     chunk: int = typer.Option(20, "--chunk", help="cases per transaction"),
 ) -> None:
     """Transfer every selected open case; cases already pending or accepted are skipped, so a rerun resumes."""
-    settings = get_settings()
+    settings = migrated_settings()
     source = source or settings.municipality
     if not source:
-        console.print("[red]error:[/red] give --from or set HUB_MUNICIPALITY")
-        raise typer.Exit(2)
+        fail("give --from or set HUB_MUNICIPALITY")
     engine = make_engine(settings.database_url)
     todo = _candidates(engine, source, case, limit)
     created, refused = 0, []

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import typer
 
+from hub.cli.common import migrated_settings
 from hub.core.logging import configure
-from hub.core.settings import get_settings
 
 
 def worker(once: bool = typer.Option(False, "--once", help="deliver what is due now, then exit")) -> None:
     """Run the worker (APScheduler triggers; durable work in tables, safe with several workers on PostgreSQL)."""
     from hub.worker import runner
 
-    settings = get_settings()
+    settings = migrated_settings()
     configure(settings.log_level)
     if once:
         result = runner.run_once(settings)

@@ -57,7 +57,7 @@ def test_clients_add_refuses_bad_input(db_url, engine, tmp_path, scopes, jwks_bo
     jwks = tmp_path / "jwks.json"
     jwks.write_text(json.dumps(jwks_body))
     result = stafett("clients", "add", "--org", "944117784", "--scopes", scopes, "--jwks", str(jwks), db_url=db_url)
-    assert result.returncode == 2 and message in result.stdout
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr  # errors go to stderr
 
 
 def test_demo_loads_a_level_2_case_that_its_client_can_read(db_url, settings, make_hub):
