@@ -22,7 +22,7 @@ app = typer.Typer(help="System clients (OAuth2 client credentials with private_k
 
 @app.command("add")
 def add(
-    org: str = typer.Option(..., "--org", help="organisasjonsnummer of the client's organisation"),
+    org: str = typer.Option(..., "--org", help="organisasjonsnummer of the client's organisation (`stafett orgs add`)"),
     scopes: str = typer.Option(..., "--scopes", help='space-separated, e.g. "ingest case.read"'),
     jwks: Path = typer.Option(..., "--jwks", exists=True, readable=True, help="file with the client's public JWK set"),
     name: str = typer.Option(None, "--name", help="a label for the client"),
@@ -33,7 +33,7 @@ def add(
         with database() as session:
             organization = session.scalar(select(Organization).where(Organization.orgnr == org))
             if organization is None:
-                raise HubError(f"no organisation with organisasjonsnummer {org}")
+                raise HubError(f"no organisation with organisasjonsnummer {org} (register it with `stafett orgs add`)")
             client = clients.register_client(
                 session, organization=organization, scopes=clients.parse_scopes(scopes), jwks=key_set, name=name
             )

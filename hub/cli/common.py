@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from hub.core.settings import Settings
@@ -96,3 +97,14 @@ def database() -> Iterator[Session]:
     finally:
         engine.dispose()
 
+
+def print_record(title: str, fields: Iterable[tuple[str, str]]) -> None:
+    """One item as a title line (printed as is, never folded: it starts with an id) and indented label/value lines
+    that wrap at words; a long word folds rather than being cut."""
+    console.print(escape(title), soft_wrap=True, highlight=False)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in fields:
+        grid.add_row(f"  {label}", escape(value))
+    console.print(grid, highlight=False)

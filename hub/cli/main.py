@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from hub.cli import audit as audit_cli
 from hub.cli import clients as clients_cli
+from hub.cli import orgs as orgs_cli
 from hub.cli import token as token_cli
 from hub.cli import peers as peers_cli
 from hub.cli import transfer as transfer_cli
@@ -30,6 +31,7 @@ NO_DATABASE = ("token",)
 app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(orgs_cli.app, name="orgs")
 app.add_typer(clients_cli.app, name="clients")
 app.add_typer(audit_cli.app, name="audit")
 app.command("token")(token_cli.token)
