@@ -25,8 +25,8 @@ from hub.core.settings import Settings
 from hub.db.migrate import open_problem, url_problem
 from hub.db.migrate import upgrade as migrate_upgrade
 
-# Commands that never open the hub's database: the client-side token helper.
-NO_DATABASE = ("token",)
+# Commands that never open the hub's database: the client-side token helper, key generation.
+NO_DATABASE = ("token", "clients keygen")
 
 app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)

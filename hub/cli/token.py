@@ -4,7 +4,6 @@ access token from a hub — the one-line way to try the API (used by the demo).
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from pathlib import Path
@@ -14,11 +13,15 @@ import typer
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from hub.cli.common import console
+from hub.cli.common import fail
+from hub.cli.keyfile import read_key_file
 
 
 def request_token(*, hub: str, client_id: str, private_jwk: dict, scope: str | None = None) -> str:
-    key = ECKey.import_key(private_jwk)
+    try:
+        key = ECKey.import_key(private_jwk)
+    except Exception as exc:  # noqa: BLE001 - any import fault means the file holds no usable EC key
+        raise ValueError(f"the key file's private_jwk is not an EC private key: {exc}") from None
     audience = hub.rstrip("/") + "/oauth/token"
     now = int(time.time())
     assertion = jwt.encode(
@@ -40,14 +43,20 @@ def request_token(*, hub: str, client_id: str, private_jwk: dict, scope: str | N
 
 
 def token(
-    key: Path = typer.Option(..., "--key", exists=True, help="key file written by `stafett demo` (client_id + private JWK)"),
-    hub: str = typer.Option("http://127.0.0.1:8000", "--hub", help="the hub's base URL"),
+    key: Path = typer.Option(..., "--key", help="key file: from `stafett clients keygen`, or written by `stafett demo`"),
+    client_id: str = typer.Option(None, "--client-id", help="the client_id `stafett clients add` printed (default: the key file's)"),
+    hub: str = typer.Option("http://127.0.0.1:8000", "--hub", help="the hub's base URL (its HUB_PUBLIC_URL)"),
     scope: str = typer.Option(None, "--scope", help="space-separated scopes (default: all the client has)"),
 ) -> None:
-    """Print an access token for the client in KEY."""
-    data = json.loads(key.read_text())
+    """Print an access token for the client whose private key is in KEY."""
     try:
-        typer.echo(request_token(hub=hub, client_id=data["client_id"], private_jwk=data["private_jwk"], scope=scope))
-    except (RuntimeError, httpx.HTTPError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        file_client_id, private_jwk = read_key_file(key)
+    except ValueError as exc:
+        fail(str(exc))
+    client_id = client_id or file_client_id
+    if not client_id:
+        fail(f"{key} names no client: give --client-id (the client_id `stafett clients add` printed)")
+    try:
+        typer.echo(request_token(hub=hub, client_id=client_id, private_jwk=private_jwk, scope=scope))
+    except (RuntimeError, httpx.HTTPError, ValueError) as exc:
+        fail(str(exc))
