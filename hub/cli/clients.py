@@ -74,12 +74,17 @@ def add(
 
 @app.command("list")
 def list_() -> None:
-    """List registered clients."""
+    """List registered clients (client ids in full)."""
     with database() as session:
-        table = Table("client_id", "organisation", "scopes", "status", "created")
-        for client in clients.list_clients(session):
-            organization = session.get(Organization, client.organization_id)
-            table.add_row(client.client_id, organization.name if organization else "?", " ".join(client.scopes), client.status, client.created_at.isoformat(timespec="seconds"))
+        rows = [(c, session.get(Organization, c.organization_id)) for c in clients.list_clients(session)]
+    width = max((len(c.client_id) for c, _ in rows), default=len("client_id"))
+    table = Table()
+    table.add_column("client_id", no_wrap=True, min_width=width)
+    for header in ("organisation", "scopes", "status", "created"):
+        table.add_column(header, overflow="fold")
+    for client, organization in rows:
+        table.add_row(client.client_id, organization.name if organization else "?", " ".join(client.scopes),
+                      client.status, client.created_at.isoformat(timespec="seconds"))
     console.print(table)
 
 

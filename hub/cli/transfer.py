@@ -8,12 +8,12 @@ import uuid
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
+from rich.markup import escape
 from sqlalchemy import select
 
 from hub.canonical.vocab import CaseStatus
 from hub.cases.models import Case
-from hub.cli.common import console, database, fail, migrated_settings
+from hub.cli.common import console, database, errors, fail, migrated_settings, print_record
 from hub.consent.models import Consent
 from hub.core.errors import HubError
 from hub.db.engine import make_engine, session_scope
@@ -29,13 +29,17 @@ def list_(
     status: str = typer.Option(None, "--status", help="pending, accepted, rejected, revoked or failed"),
     direction: str = typer.Option(None, "--direction", help="outgoing or incoming"),
 ) -> None:
-    """List transfers with their delivery state."""
+    """List transfers with their delivery state: ids and failure reasons in full."""
     with database() as session:
-        table = Table("id", "direction", "status", "from", "to", "case", "delivery", "failure")
-        for t in repository.all_transfers(session, status=status, direction=direction):
+        transfers = repository.all_transfers(session, status=status, direction=direction)
+        for t in transfers:
             delivery = ", ".join(f"{d['kind']}:{d['status']}({d['attempts']})" for d in service.delivery_state(session, transfer=t))
-            table.add_row(str(t.id), t.direction, t.status, t.origin_municipality, t.destination_municipality, str(t.case_id or "-"), delivery, (t.failure or "")[:80])
-    console.print(table)
+            fields = [("case", str(t.case_id or "-")), ("delivery", delivery or "-")]
+            if t.failure:
+                fields.append(("failure", t.failure))
+            print_record(f"{t.id}  {t.direction} {t.status}  {t.origin_municipality} -> {t.destination_municipality}", fields)
+    if not transfers:
+        typer.echo("no transfers")
 
 
 @app.command("retry")
@@ -109,6 +113,14 @@ def bulk(
         raise typer.Exit(130) from None
     finally:
         engine.dispose()
-    console.print(f"transfers created: {created}; refused: {len(refused)}; the worker delivers them")
-    for case_id, detail in refused[:20]:
-        console.print(f"  [red]refused[/red] {case_id}: {detail}")
+    if not todo:
+        typer.echo(f"no open cases of {source} to transfer (cases already pending or accepted are skipped)")
+        return
+    console.print(f"transfers created: {created}; refused: {len(refused)}; the worker delivers them", highlight=False)
+    for case_id, detail in refused:
+        errors.print(f"[red]refused[/red] {case_id}: {escape(detail)}", soft_wrap=True, highlight=False)
+    if refused:
+        # Work not done is a failure for scripts, whether some cases moved or none did; a rerun retries the refused.
+        errors.print(f"[red]error:[/red] {len(refused)} of {len(todo)} cases refused; fix the reasons above and run "
+                     "the same command again", soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
