@@ -18,6 +18,7 @@ from hub.cli import clients as clients_cli
 from hub.cli import orgs as orgs_cli
 from hub.cli import token as token_cli
 from hub.cli import peers as peers_cli
+from hub.cli import schemas as schemas_cli
 from hub.cli import transfer as transfer_cli
 from hub.cli import worker as worker_cli
 from hub.cli.common import add_database_option, fail, migrated_settings, settings as cli_settings
@@ -25,14 +26,15 @@ from hub.core.settings import Settings
 from hub.db.migrate import open_problem, url_problem
 from hub.db.migrate import upgrade as migrate_upgrade
 
-# Commands that never open the hub's database: the client-side token helper, key generation.
-NO_DATABASE = ("token", "clients keygen")
+# Commands that never open the hub's database: the client-side token helper, key generation, schema files.
+NO_DATABASE = ("token", "clients keygen", "schemas install", "schemas status")
 
 app = typer.Typer(help="Stafett hub: the shared relay log that follows the child.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(orgs_cli.app, name="orgs")
 app.add_typer(clients_cli.app, name="clients")
+app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(audit_cli.app, name="audit")
 app.command("token")(token_cli.token)
 app.add_typer(peers_cli.app, name="peers")

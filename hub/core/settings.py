@@ -46,8 +46,15 @@ class Settings(BaseSettings):
     mappings_dir: Path = PROJECT_ROOT / "mappings"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     shared_data: Path | None = None
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="the hub's own files: installed external schemas (`stafett schemas install`), the demo's database "
+        "and keys; relative to the working directory",
+    )
     external_schemas: Path | None = Field(
-        default=None, description="folder with the official XSD/JSON Schemas of external formats (default: shared data)"
+        default=None,
+        description="folder with the official XSD/JSON Schemas of external formats; when set, the only place they are "
+        "read from (default: those installed under data_dir, else the shared data folder)",
     )
     require_shared_data: bool = False
     log_level: str = "INFO"
