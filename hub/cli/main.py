@@ -4,7 +4,7 @@ groups; every command that opens a database takes `--database` (else HUB_DATABAS
 
 from __future__ import annotations
 
-import json
+import shlex
 from pathlib import Path
 
 import typer
@@ -16,12 +16,13 @@ from sqlalchemy.exc import DBAPIError
 from hub.cli import audit as audit_cli
 from hub.cli import clients as clients_cli
 from hub.cli import orgs as orgs_cli
-from hub.cli import token as token_cli
 from hub.cli import peers as peers_cli
 from hub.cli import schemas as schemas_cli
+from hub.cli import token as token_cli
 from hub.cli import transfer as transfer_cli
 from hub.cli import worker as worker_cli
 from hub.cli.common import add_database_option, fail, migrated_settings, settings as cli_settings
+from hub.cli.keyfile import write_key_file
 from hub.core.settings import Settings
 from hub.db.migrate import open_problem, url_problem
 from hub.db.migrate import upgrade as migrate_upgrade
@@ -90,25 +91,32 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
 @app.command()
 def demo(
-    database: Path = typer.Option(Path("stafett-demo.db"), help="SQLite file for the demo (recreated)."),
+    database: Path = typer.Option(
+        None, help="SQLite file for the demo (recreated; default: demo/stafett-demo.db in HUB_DATA_DIR, ./var)."
+    ),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port."),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo hub after loading it."),
 ) -> None:
-    """Create a fresh demo database (Haugesund 1106 and Tysvær 1146), load a child's case, and serve it."""
+    """Create a fresh demo database (Haugesund 1106 and Tysvær 1146), load a child's case, and serve it.
+
+    The clients' private keys are written beside the database (<name>-key.json, <name>-school-key.json)."""
     from hub.canonical.vocab import FNR_SYSTEM
     from hub.demo.load import DEMO_CHILD_FNR, load_demo
 
+    database = (database or cli_settings().data_dir / "demo" / "stafett-demo.db").resolve()
+    database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite:///{database.resolve()}")
-    migrate_upgrade(settings.database_url)
+    settings = cli_settings().model_copy(update={"database_url": f"sqlite:///{database}"})
+    _migrate(settings.database_url)
     summary = load_demo(settings)
     key_file = database.with_name(database.stem + "-key.json")
-    key_file.write_text(json.dumps({"client_id": summary.client_id, "private_jwk": summary.private_jwk}, indent=2))
+    write_key_file(key_file, client_id=summary.client_id, private_jwk=summary.private_jwk)
     school_key_file = database.with_name(database.stem + "-school-key.json")
-    school_key_file.write_text(json.dumps({"client_id": summary.school_client_id, "private_jwk": summary.school_private_jwk}, indent=2))
+    write_key_file(school_key_file, client_id=summary.school_client_id, private_jwk=summary.school_private_jwk)
     base = f"http://{host}:{port}"
+    key_arg, school_key_arg = shlex.quote(str(key_file)), shlex.quote(str(school_key_file))
     console.print(f"[bold green]Demo hub loaded[/bold green] into {database}")
     for line in summary.lines:
         console.print(f"  {line}")
@@ -116,12 +124,12 @@ def demo(
     console.print(f"  Client:    {summary.client_id} (Haugesund helsestasjon); its private key is in {key_file}")
     console.print("  Try it (in another shell, same venv):\n")
     typer.echo(
-        f'  curl -s -H "Authorization: Bearer $(stafett token --key {key_file} --hub {base})" {base}/api/v1/cases/{summary.case_id}\n'
+        f'  curl -s -H "Authorization: Bearer $(stafett token --key {key_arg} --hub {base})" {base}/api/v1/cases/{summary.case_id}\n'
     )
     console.print(f"  School:    {summary.school_client_id} (Skåredalen skole, handover.read); its private key is in {school_key_file}")
     console.print("  The kindergarten-to-school handover as the school receives it (SIF AU; or format=kindergarten-v1, fhir-r4):\n")
     handover = f"{base}/api/v1/handover?identifier={FNR_SYSTEM}%7C{DEMO_CHILD_FNR}&format=sif-au"
-    typer.echo(f'  curl -s -H "Authorization: Bearer $(stafett token --key {school_key_file} --hub {base})" "{handover}"\n')
+    typer.echo(f'  curl -s -H "Authorization: Bearer $(stafett token --key {school_key_arg} --hub {base})" "{handover}"\n')
     if serve_after:
         _serve(settings, host, port)
 
