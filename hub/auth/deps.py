@@ -13,7 +13,7 @@ from joserfc import jws
 from hub.api.deps import DbSession
 from hub.auth import clients, tokens
 from hub.auth.principal import Principal
-from hub.core.errors import Forbidden, Unauthorized
+from hub.core.errors import Forbidden, InvalidToken, Unauthorized
 
 
 def issuer_of(request: Request) -> str:
@@ -33,24 +33,28 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def _claimed_issuer(token: str) -> str | None:
+def _unverified_claims(token: str) -> dict:
+    """The token's claims, unverified: only to pick which check applies ({} when it is no readable JWS)."""
     try:
-        return json.loads(jws.extract_compact(token.encode()).payload).get("iss")
+        claims = json.loads(jws.extract_compact(token.encode()).payload)
     except Exception:  # noqa: BLE001 - anything unreadable is simply not ours
-        return None
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def authenticate(request: Request, session: DbSession) -> Principal:
     token = _bearer(request)
     issuer = issuer_of(request)
-    if _claimed_issuer(token) == issuer:
+    settings = request.app.state.settings
+    claimed = _unverified_claims(token)
+    if claimed.get("iss") == issuer:
         claims = tokens.verify_access_token(session, token=token, issuer=issuer)
         found = clients.get_client_with_organization(session, client_id=claims["sub"])
         if found is None or found[0].status != "active":
-            raise Unauthorized("the client of this token is revoked")
+            raise InvalidToken("the client of this token is revoked")
         client, organization = found
         if claims.get("org") != str(organization.id):
-            raise Unauthorized("the access token names another organisation than its client's")
+            raise InvalidToken("the access token names another organisation than its client's")
         principal = Principal(
             kind="client",
             token_id=claims["jti"],
@@ -58,9 +62,11 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             client_id=client.client_id,
             organization=organization,
         )
-    else:
-        claims = tokens.verify_id_token(token, settings=request.app.state.settings)
+    elif tokens.is_person_token(claimed, settings=settings):
+        claims = tokens.verify_id_token(token, settings=settings)
         principal = Principal(kind="person", token_id=str(claims.get("jti") or claims.get("sid") or ""), national_id=claims["pid"])
+    else:
+        raise tokens.not_for_this_hub(claimed, settings=settings)
     request.state.principal = principal
     return principal
 

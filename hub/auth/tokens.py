@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.auth.models import Client, UsedAssertion
-from hub.core.errors import HubError, Unauthorized
+from hub.core.errors import HubError, InvalidToken
 from hub.core.settings import Settings
 from hub.identity.numbers import national_id_problem
 from hub.keys import service as keys
@@ -142,6 +142,23 @@ def _oidc_keys(path: str, mtime: float) -> KeySet:
     return KeySet.import_key_set(json.loads(Path(path).read_text()))
 
 
+def is_person_token(claims: dict[str, Any], *, settings: Settings) -> bool:
+    """Whether a token that is not the hub's own is to be checked as a person's ID token: it names the configured
+    OpenID Connect issuer or, with none configured, carries the national id (pid) an ID token of one would carry."""
+    if settings.oidc_issuer:
+        return claims.get("iss") == settings.oidc_issuer
+    return "pid" in claims
+
+
+def not_for_this_hub(claims: dict[str, Any], *, settings: Settings) -> HubError:
+    """The refusal of a bearer token that is neither the hub's own access token nor a person's ID token."""
+    if not claims:
+        return _unauthorized("the token is not valid for this hub: it is not a well-formed signed JWT")
+    if settings.oidc_issuer:
+        return _unauthorized("the token is not valid for this hub: it was issued neither by this hub nor by the OpenID Connect issuer it trusts")
+    return _unauthorized("the token is not valid for this hub: it was not issued by this hub")
+
+
 def verify_id_token(token: str, *, settings: Settings) -> dict[str, Any]:
     if not settings.oidc_issuer or not settings.oidc_jwks_file:
         raise _unauthorized("this hub has no OpenID Connect issuer configured for persons")
@@ -172,4 +189,4 @@ def verify_id_token(token: str, *, settings: Settings) -> dict[str, Any]:
 
 
 def _unauthorized(message: str) -> HubError:
-    return Unauthorized(message)
+    return InvalidToken(message)

@@ -90,6 +90,13 @@ class Unauthorized(HubError):
     headers = {"WWW-Authenticate": 'Bearer realm="stafett"'}
 
 
+class InvalidToken(Unauthorized):
+    """A bearer token was presented but is not valid here: RFC 6750 asks for error="invalid_token" in the challenge
+    (a request without any token gets the bare challenge of Unauthorized)."""
+
+    headers = {"WWW-Authenticate": 'Bearer realm="stafett", error="invalid_token"'}
+
+
 class AccessDenied(HubError):
     """A refused access: answered as 403 (or 404 where existence must not leak); its audit record is kept."""
 
