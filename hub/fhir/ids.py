@@ -19,7 +19,7 @@ from adapters.fhir_r4.clinical import ENTRY_TYPES
 from adapters.fhir_r4.reader import HASH_NAMESPACE
 from hub.canonical.records import ParsedBatch
 
-ENTRY_RESOURCE_TYPES: tuple[str, ...] = (*ENTRY_TYPES, "Communication")
+ENTRY_RESOURCE_TYPES: tuple[str, ...] = tuple(dict.fromkeys((*ENTRY_TYPES, "Communication")))  # ENTRY_TYPES may hold it
 READABLE_TYPES: tuple[str, ...] = (
     "Patient", "EpisodeOfCare", "Organization", "RelatedPerson", "Goal", "CarePlan", "Consent", *ENTRY_RESOURCE_TYPES,
 )

@@ -43,6 +43,7 @@ def test_metadata_is_a_public_r4_capability_statement(client):
     [rest] = statement.rest
     assert {i.code for i in rest.interaction} == {"transaction", "batch"}
     by_type = {r.type: r for r in rest.resource}
+    assert len(by_type) == len(rest.resource), "a resource type is described once per rest mode (FHIR cpt-5)"
     assert {"Patient", "EpisodeOfCare", "Organization", "Observation", "Condition", "CarePlan"} <= set(by_type)
     patient_res = by_type["Patient"]
     assert {i.code for i in patient_res.interaction} == {"read", "search-type"}
