@@ -14,7 +14,7 @@ from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import person
 from hub.auth.principal import Principal
-from hub.canonical.vocab import AuthorKind, Category, EntryKind, MeasureStatus
+from hub.canonical.vocab import AuthorKind, Category, EntryKind, MeasureStatus, Sector
 from hub.cases import service as cases
 from hub.cases.models import Case
 from hub.cases.schemas import CaseClose, CaseRead, EntryCreate, EntryRead, EvaluationCreate, EvaluationRead, MeasureCreate, MeasureRead
@@ -139,10 +139,18 @@ def revoke_consent(consent_id: uuid.UUID, session: DbSession, principal: Person)
 
 
 @router.get("/children/{child_id}/access-log", response_model=list[AccessLogLine])
-def access_log(child_id: uuid.UUID, session: DbSession, principal: Person) -> list[AccessLogLine]:
-    service.standing_for_child(session, principal=principal, child_id=child_id, action="me.access-log")
+def access_log(child_id: uuid.UUID, request: Request, session: DbSession, principal: Person) -> list[AccessLogLine]:
+    standing = service.standing_for_child(session, principal=principal, child_id=child_id, action="me.access-log")
+    visibility = service.visibility_of(session, standing=standing, settings=_settings(request))
     events = audit.events_for_child(session, child_id=child_id)
-    names = {o.id: o.name for o in session.scalars(select(Organization).where(Organization.id.in_({e.organization_id for e in events if e.organization_id})))}
+    orgs = {o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_({e.organization_id for e in events if e.organization_id})))}
+    # what a service the family may not learn of did (child welfare, social services) is not the family's to read
+    events = [
+        e for e in events
+        if e.organization_id is None
+        or (e.organization_id in orgs and visibility.shows_organization(e.organization_id, Sector(orgs[e.organization_id].sector)))
+    ]
+    names = {i: o.name for i, o in orgs.items()}
     lines = [
         AccessLogLine(
             when=e.occurred_at,

@@ -390,3 +390,23 @@ def test_the_consent_list_names_child_welfare_only_to_who_sees_it(scn):
     family = scn.guardian.get(f"/api/v1/me/children/{scn.child_id}/consents")
     assert family.status_code == 200 and legal["id"] not in ids(family.json())
     assert ids(by_category) | ids(by_sector) | ids(by_service) | ids(open_one) <= ids(family.json())
+
+
+def test_the_familys_access_log_tells_of_no_service_it_may_not_know_of(scn, engine):
+    """Child welfare's and NAV's pushes and reads stay in the audit trail, but not in the log the family reads."""
+    from sqlalchemy import select
+
+    from hub.audit.models import AuditEvent
+
+    for caller in (scn.school, scn.welfare, scn.nav):
+        assert caller.get(f"/api/v1/cases/{scn.case_id}").status_code == 200
+    for person in (scn.guardian, scn.young_person):
+        log = person.get(f"/api/v1/me/children/{scn.child_id}/access-log")
+        assert log.status_code == 200, log.text
+        who = {line["organization_id"] for line in log.json()}
+        assert scn.school.org in who and not who & {scn.welfare.org, scn.nav.org}
+        assert [m for m in INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS if m in _text(log)] == []
+    with engine.connect() as conn:
+        trail = set(conn.execute(select(AuditEvent.organization_id).where(AuditEvent.action == "case.read")).scalars())
+    assert {scn.welfare.organization_id, scn.nav.organization_id, scn.school.organization_id} <= trail
+
