@@ -192,6 +192,12 @@ def child_visibility(session: Session, *, child: Child, organization: Organizati
     )
 
 
+def may_be_found_by(session: Session, *, child: Child, organization: Organization, settings: Settings, system: str) -> bool:
+    """Whether a lookup by an identifier of `system` may find the child for the organisation: only by one it would be
+    shown (finding a child by a child welfare journal number tells that child welfare is involved)."""
+    return child_visibility(session, child=child, organization=organization, settings=settings).shows_identifier(system)
+
+
 def handover_visibility(
     session: Session, *, child: Child, organization: Organization, settings: Settings, now: datetime | None = None
 ) -> Visibility:

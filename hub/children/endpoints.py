@@ -45,7 +45,13 @@ def _as_seen(session: DbSession, request: Request, principal: Principal, child: 
 def find_children(
     session: DbSession, request: Request, principal: Reader, identifier: str = Query(description="system|value")
 ) -> list[ChildRead]:
-    found = [c for c in service.find_children(session, identifier=identifier) if guard.participates(session, principal, c.id)]
+    system, _ = service.parse_identifier_query(identifier)
+    settings = request.app.state.settings
+    found = [
+        c for c in service.find_children(session, identifier=identifier)
+        if guard.participates(session, principal, c.id)
+        and policy.may_be_found_by(session, child=c, organization=principal.organization, settings=settings, system=system)
+    ]
     audit.record(session, principal=principal, action="child.search", reason=f"{len(found)} visible match(es)", child_id=found[0].id if found else None)
     return [_as_seen(session, request, principal, c) for c in found]
 

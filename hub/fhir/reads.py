@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from adapters.registry import get_adapter
 from adapters.fhir_r4.render_records import organization_resource
-from hub.access import guard
+from hub.access import guard, policy
 from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
@@ -99,6 +99,10 @@ def search_patients(session: Session, *, principal: Principal, identifier: Ident
         if child is not None:
             audit.record(session, principal=principal, action="fhir.search", outcome="deny",
                          reason="not a participant in any case of this child", child_id=child.id)
+        return _searchset([], self_url=self_url)
+    if not policy.may_be_found_by(session, child=child, organization=principal.organization, settings=settings, system=identifier.system):
+        audit.record(session, principal=principal, action="fhir.search", outcome="deny",
+                     reason="searched by an identifier the caller is not shown", child_id=child.id)
         return _searchset([], self_url=self_url)
     [(case, visibility), *_] = _visible_cases(session, principal=principal, child_id=child.id, settings=settings,
                                               action="fhir.search")

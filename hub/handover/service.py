@@ -84,6 +84,10 @@ def pull(
     if not found:
         raise _deny(session, principal, "no child with this identifier", 404, "no child with this identifier is known to the hub")
     child = found[0]
+    system, _ = children.parse_identifier_query(identifier)
+    if not policy.may_be_found_by(session, child=child, organization=organization, settings=settings, system=system):
+        raise _deny(session, principal, "asked by an identifier the caller is not shown", 404,
+                    "no child with this identifier is known to the hub", child_id=child.id)
     case = choose_case(session, child=child, organization=organization)
     if case is None:
         raise _deny(session, principal, "the child has no open case", 404, "the child has no open case to hand over", child_id=child.id)

@@ -410,3 +410,29 @@ def test_the_familys_access_log_tells_of_no_service_it_may_not_know_of(scn, engi
         trail = set(conn.execute(select(AuditEvent.organization_id).where(AuditEvent.action == "case.read")).scalars())
     assert {scn.welfare.organization_id, scn.nav.organization_id, scn.school.organization_id} <= trail
 
+
+def _lookups(caller, identifier: str) -> tuple[list, int, object]:
+    """The child found by an identifier: the REST search, the FHIR search's total, the handover pull."""
+    found = caller.get("/api/v1/children", params={"identifier": identifier})
+    searched = caller.get("/fhir/Patient", params={"identifier": identifier})
+    assert found.status_code == 200 and searched.status_code == 200, (found.text, searched.text)
+    return found.json(), searched.json()["total"], caller.get("/api/v1/handover", params={"identifier": identifier, "format": "fhir-r4"})
+
+
+def test_a_child_welfare_journal_number_finds_the_child_only_for_a_viewer_shown_it(scn, callers):
+    """Finding the child by its SSB journal number would tell that child welfare is involved: to a viewer not shown
+    the number it answers as for a number the hub does not know."""
+    (journal,) = [f"{i['system']}|{i['value']}" for i in scn.welfare.get(f"/api/v1/children/{scn.child_id}").json()["identifiers"] if "journalnummer" in i["system"]]
+    unknown = journal.rsplit("|", 1)[0] + "|no-such-number"
+    for caller in (scn.school, scn.clinic, scn.nav):
+        children, total, handover = _lookups(caller, journal)
+        assert children == [] and total == 0 and handover.status_code == 404, (children, total, handover.text)
+        assert handover.json()["detail"] == _lookups(caller, unknown)[2].json()["detail"]
+    stranger = callers.system("Tysvær skole", "school", kommune="1146", scopes=("handover.read",))
+    by_number = stranger.get("/api/v1/handover", params={"identifier": journal, "format": "fhir-r4"})
+    assert by_number.status_code == 404, by_number.text  # as for an unknown number, not "no consent" (403)
+    children, total, handover = _lookups(scn.welfare, journal)
+    assert [c["id"] for c in children] == [scn.child_id] and total == 1 and handover.status_code == 200
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
+    children, total, handover = _lookups(scn.clinic, journal)
+    assert [c["id"] for c in children] == [scn.child_id] and total == 1 and handover.status_code == 200
