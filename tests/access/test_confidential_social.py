@@ -1,6 +1,9 @@
 """Child-welfare and social entries are confidential on every read path: seen by their author and the organisation
 that pushed them, by others only under a consent (or legal basis) that names the category, never by guardians; and
 that those services take part at all (participants, their identifiers, the reporter) is just as confidential.
+
+The read paths are every GET route of the app that returns child data (tests/access/read_matrix.py), read by every
+viewer: the services, the clinic, the school, the kindergarten, the guardian and the young person.
 """
 
 from __future__ import annotations
@@ -8,18 +11,24 @@ from __future__ import annotations
 import html
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
 
-from hub.canonical.vocab import FNR_SYSTEM
+from tests.access import read_matrix
+from tests.access.read_matrix import Audience, Catalogue, Expect, Subject
+from tests.conftest import hub_settings
 from tests.shared_data import require_shared
 
 CHILD_FNR = "02011088123"  # the child of the SSB test extracts (born 2010-01-02)
 GUARDIAN_FNR = "15038010015"
 SOCIAL_TEXT = "NAV-notat: familien mottar økonomisk sosialhjelp og har husleierestanse"
 SCHOOL_TEXT = "Skolen: leser godt og trives i klassen"
+WELFARE_GOAL = "Barneverntjenestens mål: trygg omsorg hjemme"
+HUB_URL = "http://testserver"  # the test client's base URL, as the hub's public URL (a transfer needs one)
+DESTINATION = "https://hub-tysvaer.test.invalid"
 CONFIDENTIAL = "confidential"
 
 # Texts that exist only in the confidential records (SSB extract, KS report, NAV entry).
@@ -35,16 +44,16 @@ CHILD_WELFARE_MARKERS = (
     "Navnesen Navn Mellomnavn",  # KS reporter
     "lærer@skole.no",  # KS reporter's e-mail
     "Synes det er vanskelig å snakke om dette",  # KS: why the child was not told of the report
+    WELFARE_GOAL,  # a goal child welfare set
 )
 SOCIAL_MARKERS = ("økonomisk sosialhjelp",)
 # Traces that child welfare is involved at all: its services, the SSB journal number, the KS reporter.
 INVOLVEMENT_MARKERS = ("Barneverntjenesten", "Kongsvinger", "Bergenhus", "Lærerskolen", "journalnummer", "child_welfare")
 SOCIAL_INVOLVEMENT_MARKERS = ("NAV Haugesund",)
-EXPORT_FORMATS = ("fhir-r4", "sif-au", "kindergarten-v1")
 
 
-@dataclass
-class Scenario:
+@dataclass(kw_only=True)
+class Scenario(Subject):
     welfare: object
     clinic: object
     school: object
@@ -52,11 +61,7 @@ class Scenario:
     nav: object
     guardian: object
     young_person: object
-    case_id: str
-    child_id: str
-    guardian_id: str
-    entries: dict[str, dict] = field(default_factory=dict)  # name -> the entry as its author sees it
-    measure_id: str = ""
+    guardian_id: str  # the mother, added as guardian through the API
 
 
 def _ks_report_for_the_same_child() -> bytes:
@@ -69,10 +74,16 @@ def _ks_report_for_the_same_child() -> bytes:
 
 
 @pytest.fixture
+def settings(db_url, oidc_jwks_file):
+    return hub_settings(db_url, oidc_jwks_file, public_url=HUB_URL)
+
+
+@pytest.fixture
 def scn(callers) -> Scenario:
-    """Built through the API: a child welfare service pushes a real SSB extract and a KS report for one child, a NAV
-    office writes a social note, a clinic, a school and a kindergarten take part, the mother is a guardian."""
-    scopes = ("ingest", "case.read", "case.write", "handover.read")
+    """Built through the API: a child welfare service pushes a real SSB extract and a KS report for one child and sets
+    a goal, a NAV office writes a social note, a clinic, a school and a kindergarten take part, the mother is a
+    guardian; NAV, under a legal basis of its own, starts moving the case to Tysvær (a pending transfer)."""
+    scopes = ("ingest", "case.read", "case.write", "handover.read", "transfer")
     welfare = callers.system("Barneverntjenesten Haugesund", "child_welfare", scopes=scopes)
     clinic = callers.system("Haugesund helsestasjon", "health", scopes=scopes)
     school = callers.system("Skåredalen skole", "school", scopes=scopes)
@@ -107,11 +118,24 @@ def scn(callers) -> Scenario:
     )
     assert guardian.status_code == 201, guardian.text
 
+    goal = welfare.post(f"/api/v1/cases/{case_id}/goals", json={"description": WELFARE_GOAL, "category": "child_welfare"})
+    assert goal.status_code == 201, goal.text
+
+    # NAV's legal basis names social services only (so it tells no one else of NAV), and lets the case be moved
+    basis = nav.post(
+        f"/api/v1/children/{child_id}/consents",
+        json={"basis": "legal", "legal_reference": "sosialtjenesteloven", "organization_ids": [nav.org], "categories": ["social"]},
+    )
+    assert basis.status_code == 201, basis.text
+    read_matrix.register_destination(callers.engine, callers.http, municipality="1146", base_url=DESTINATION)
+    moved = nav.post("/api/v1/transfers", json={"case_id": case_id, "destination_municipality": "1146", "reason": "Familien flytter til Tysvær"})
+    assert moved.status_code == 201, moved.text
+
     case = welfare.get(f"/api/v1/cases/{case_id}").json()
     entries = {e["source_record_id"]: e for e in case["entries"]}
     ks_referral = next(sid for sid in entries if sid.endswith("/melding"))
     (measure,) = case["measures"]
-    return Scenario(
+    scenario = Scenario(
         welfare=welfare, clinic=clinic, school=school, kindergarten=kindergarten, nav=nav,
         guardian=callers.person(GUARDIAN_FNR), young_person=callers.person(CHILD_FNR),
         case_id=case_id, child_id=child_id, guardian_id=guardian.json()["id"],
@@ -121,18 +145,27 @@ def scn(callers) -> Scenario:
             "ks-referral": entries[ks_referral],
             "social": social.json(),
         },
-        measure_id=measure["id"],
+        measures={"ssb-measure": measure["id"]},
+        goals={"welfare-goal": goal.json()["id"]},
+        transfer_ids=[moved.json()["id"]],
+        engine=callers.engine,
     )
+    scenario.learn_from(welfare, nav)
+    return scenario
 
 
 # --- reading every path --------------------------------------------------------------------------------------
 
 
 def _text(response) -> str:
-    """The body as readable text: JSON re-dumped without escapes, XML with character references resolved."""
+    """The body as readable text: JSON re-dumped without escapes, XML with character references resolved; without
+    the request's own URL (a searchset's self link echoes what the caller asked, which tells it nothing)."""
     if "json" in response.headers.get("content-type", ""):
-        return json.dumps(response.json(), ensure_ascii=False)
-    return html.unescape(response.content.decode("utf-8", errors="replace"))
+        text = json.dumps(response.json(), ensure_ascii=False)
+    else:
+        text = html.unescape(response.content.decode("utf-8", errors="replace"))
+    asked = str(response.request.url)
+    return text.replace(asked, "").replace(unquote(asked), "")
 
 
 def _route_missing(response) -> bool:
@@ -140,27 +173,37 @@ def _route_missing(response) -> bool:
 
 
 def read_paths(scn: Scenario, caller) -> dict[str, object]:
-    """Every read path an organisation has to this case: GET case, entry history, exports, FHIR $everything,
-    handover pull. A path whose route does not exist yet fails the test with its name."""
-    answers = {
-        "case": caller.get(f"/api/v1/cases/{scn.case_id}"),
-        "child": caller.get(f"/api/v1/children/{scn.child_id}"),
-        "consents": caller.get(f"/api/v1/children/{scn.child_id}/consents"),
-    }
-    for name, entry in scn.entries.items():
-        answers[f"history:{name}"] = caller.get(f"/api/v1/cases/{scn.case_id}/entries/{entry['id']}/history")
-        answers[f"fhir-read:{name}"] = caller.get(f"/fhir/Communication/{entry['lineage_id']}")
-    answers["fhir-read:ssb-measure"] = caller.get(f"/fhir/CarePlan/{scn.measure_id}")
-    for fmt in EXPORT_FORMATS:
-        answers[f"export:{fmt}"] = caller.get(f"/api/v1/cases/{scn.case_id}/export", params={"format": fmt})
-    answers["fhir:$everything"] = caller.get(f"/fhir/Patient/{scn.child_id}/$everything")
-    for fmt in EXPORT_FORMATS:
-        answers[f"handover:{fmt}"] = caller.get("/api/v1/handover", params={"identifier": f"{FNR_SYSTEM}|{CHILD_FNR}", "format": fmt})
+    """Every read path of this case: each GET route of the app that returns child data (tests/access/read_matrix.py),
+    its parameters filled from the scenario, every format and FHIR type, read by the caller. What each must answer
+    is checked here: 200; 403 on a route not meant for the caller (a system's for a person, a person's for a system,
+    the admin's); the child found by an identifier only if the caller is shown it; a consent read by id only if the
+    caller's consent list shows it. Records read by id answer 200 or 404: the tests say which (record_status)."""
+    catalogue = Catalogue.of(caller.http)
+    planned = read_matrix.reads(catalogue, scn)
+    answers = {read.label: caller.get(read.url, params=read.params) for read in planned}
     missing = [name for name, response in answers.items() if _route_missing(response)]
     assert not missing, f"read paths that do not exist (yet): {missing}"
-    for name, response in answers.items():
-        if not name.startswith(BY_ID):
-            assert response.status_code == 200, f"{name}: {response.status_code} {response.text[:300]}"
+    audiences = read_matrix.audiences_of(caller)
+    for read in planned:
+        response = answers[read.label]
+        what = f"{read.label} ({read.route}): {response.status_code} {response.text[:300]}"
+        if read_matrix.CHILD_DATA[read.route].audience not in audiences:
+            assert response.status_code == 403, what
+        elif read.expect is Expect.OK:
+            assert response.status_code == 200, what
+        elif read.expect is Expect.RECORD:
+            assert response.status_code in (200, 404), what
+        elif read.expect is Expect.NOT_FOUND:
+            assert response.status_code == 404, what
+        elif read.expect is Expect.SHOWN_CONSENT:
+            shown = {c["id"] for c in answers["consents"].json()}
+            assert response.status_code == (200 if read.consent_id in shown else 404), what
+        elif read.expect is Expect.IDENTIFIER:
+            system, value = read.identifier
+            shown = {(i["system"], i["value"]) for i in answers["child"].json()["identifiers"]}
+            assert read.matched(response) == ((system, value) in shown), f"{what}: found by an identifier it is shown: {(system, value) in shown}"
+        else:
+            raise AssertionError(f"{read.label}: no check for {read.expect}")
     return answers
 
 
@@ -183,7 +226,8 @@ def confidential_categories_seen(caller, case_id: str) -> set[str]:
 
 
 BY_ID = ("history:", "fhir-read:")  # paths to one record: 404 when the caller may not see it
-CHILD_WELFARE_RECORDS = {"ssb-referral", "ssb-plan", "ks-referral", "ssb-measure"}
+ENTRY_RECORDS = {"ssb-referral", "ssb-plan", "ks-referral", "social"}  # the others are a measure and a goal
+CHILD_WELFARE_RECORDS = {"ssb-referral", "ssb-plan", "ks-referral", "ssb-measure", "welfare-goal"}
 ALL_RECORDS = CHILD_WELFARE_RECORDS | {"social"}
 
 
@@ -193,7 +237,7 @@ def record_status(answers) -> dict[str, int]:
 
 def expected_status(visible: set[str]) -> dict[str, int]:
     """The status every by-id path should answer when exactly the `visible` records may be seen."""
-    paths = {f"fhir-read:{n}": n for n in ALL_RECORDS} | {f"history:{n}": n for n in ALL_RECORDS - {"ssb-measure"}}
+    paths = {f"fhir-read:{n}": n for n in ALL_RECORDS} | {f"history:{n}": n for n in ALL_RECORDS & ENTRY_RECORDS}
     return {path: 200 if record in visible else 404 for path, record in paths.items()}
 
 
@@ -345,8 +389,13 @@ def test_an_expired_consent_shows_nothing_and_a_running_one_stops_when_it_ends(s
 
 
 def test_guardians_and_the_young_person_never_see_child_welfare_or_social_services(scn):
+    every_marker = CHILD_WELFARE_MARKERS + SOCIAL_MARKERS + INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS
+    for person in (scn.guardian, scn.young_person):  # on every path a person has: the case, consents, access log...
+        assert found(read_paths(scn, person), every_marker) == {}
     consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare", "social"])
     for person in (scn.guardian, scn.young_person):
+        # ...and once the family has named child welfare in a consent, only that consent of its own names it
+        assert found(read_paths(scn, person), every_marker) == {"me:consents": ["child_welfare"]}
         response = person.get(f"/api/v1/me/cases/{scn.case_id}")
         assert response.status_code == 200, response.text
         case = response.json()
@@ -436,3 +485,41 @@ def test_a_child_welfare_journal_number_finds_the_child_only_for_a_viewer_shown_
     consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
     children, total, handover = _lookups(scn.clinic, journal)
     assert [c["id"] for c in children] == [scn.child_id] and total == 1 and handover.status_code == 200
+
+
+# --- the matrix itself ---------------------------------------------------------------------------------------
+
+
+def test_every_get_route_is_classified_and_the_matrix_reads_each_child_data_route(app, scn):
+    routes = read_matrix.get_routes(app)
+    assert read_matrix.unclassified(routes) == [], "classify it in tests/access/read_matrix.py"
+    assert not read_matrix.CHILD_DATA.keys() & read_matrix.NOT_CHILD_DATA.keys()
+    assert sorted((read_matrix.CHILD_DATA.keys() | read_matrix.NOT_CHILD_DATA.keys()) - routes) == [], "classified routes that are gone"
+    catalogue = Catalogue.of(scn.school.http)
+    planned = read_matrix.reads(catalogue, scn)
+    assert {r.route for r in planned} == routes & read_matrix.CHILD_DATA.keys()
+    # every format and every FHIR type the facade reads (but the organisation registry) is read
+    assert {r.params["format"] for r in planned if r.route == "/api/v1/cases/{case_id}/export"} == set(catalogue.formats) >= {"fhir-r4", "sif-au", "kindergarten-v1"}
+    read_types = {r.url.split("/")[2] for r in planned if r.route == read_matrix.READ_ROUTE}
+    assert read_types == set(catalogue.fhir_types) - {"Organization"} and "Communication" in read_types
+
+
+def test_a_new_get_route_fails_until_it_is_classified(app, client):
+    @app.get("/api/v1/children/{child_id}/secrets")
+    def secrets(child_id: str) -> dict:
+        return {}
+
+    with pytest.raises(AssertionError, match=r"classify it.*/api/v1/children/\{child_id\}/secrets"):
+        read_matrix.reads(Catalogue.of(client), Subject(case_id="c", child_id="x"))
+
+
+def test_the_matrix_reads_the_consent_list_and_it_shows_a_school_no_consent_naming_child_welfare(scn):
+    assert read_matrix.CHILD_DATA["/api/v1/children/{child_id}/consents"].audience is Audience.SYSTEM
+    consent(scn, organization_ids=[scn.clinic.org], categories=["child_welfare"])
+    consent(scn, sectors=["school"], categories=["education"])
+    school = read_paths(scn, scn.school)
+    listed = school["consents"].json()
+    assert listed and all("child_welfare" not in c["categories"] + c["sectors"] for c in listed)
+    assert found(school, INVOLVEMENT_MARKERS + SOCIAL_INVOLVEMENT_MARKERS) == {}
+    # the same list read by the clinic, named by the consent, does show it
+    assert "child_welfare" in read_paths(scn, scn.clinic)["consents"].text
