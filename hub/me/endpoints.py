@@ -35,10 +35,12 @@ def _settings(request: Request):
 
 
 @router.get("/children", response_model=list[MyChild])
-def my_children(session: DbSession, principal: Person) -> list[MyChild]:
+def my_children(request: Request, session: DbSession, principal: Person) -> list[MyChild]:
     result = []
     for standing in service.standings(session, national_id=principal.national_id):
-        case_ids = list(session.scalars(select(Case.id).where(Case.child_id == standing.child.id)))
+        visibility = service.visibility_of(session, standing=standing, settings=_settings(request))
+        cases = session.scalars(select(Case).where(Case.child_id == standing.child.id).order_by(Case.opened_at, Case.id))
+        case_ids = [c.id for c in cases if service.known_to_family(session, case=c, visibility=visibility)]
         result.append(
             MyChild(
                 id=standing.child.id,

@@ -1,5 +1,5 @@
-"""Which children a person may act for (parental responsibility and log access, or the young person themself), and
-the guardian-side writes: notes, home measures, evaluations of home measures, consent, closing the log.
+"""Which children a person may act for (parental responsibility and log access, or the young person themself) and
+which of their cases the family may learn of; the guardian-side reads and writes go through here.
 """
 
 from __future__ import annotations
@@ -58,7 +58,18 @@ def case_for_person(
         audit.record(session, principal=principal, action=action, outcome="deny", reason="no such case", case_id=case_id)
         raise AccessDenied(f"case {case_id} not found", status=404)
     standing = standing_for_child(session, principal=principal, child_id=case.child_id, action=action)
-    return case, standing, visibility_of(session, standing=standing, settings=settings)
+    visibility = visibility_of(session, standing=standing, settings=settings)
+    if not known_to_family(session, case=case, visibility=visibility):
+        audit.record(session, principal=principal, action=action, outcome="deny", reason="no service the family may know of takes part",
+                     case_id=case.id, child_id=case.child_id)
+        raise AccessDenied(f"case {case_id} not found", status=404)
+    return case, standing, visibility
+
+
+def known_to_family(session: Session, *, case: Case, visibility: Visibility) -> bool:
+    """A case only child welfare or social services take part in is not the family's to learn of (their taking part
+    is theirs to tell): the family sees a case once a service it may know of takes part."""
+    return bool(policy.shown_participants(session, case=case, visibility=visibility))
 
 
 def visibility_of(session: Session, *, standing: Standing, settings: Settings) -> Visibility:

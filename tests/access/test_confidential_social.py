@@ -487,6 +487,37 @@ def test_a_child_welfare_journal_number_finds_the_child_only_for_a_viewer_shown_
     assert [c["id"] for c in children] == [scn.child_id] and total == 1 and handover.status_code == 200
 
 
+def test_a_case_only_child_welfare_takes_part_in_is_not_the_familys_to_see(callers):
+    """Child welfare's push opens a case: while no service the family may know of takes part, the family does not
+    learn of it (not listed, 404 like any case not theirs); once a school takes part it is the family's log."""
+    welfare = callers.system("Barneverntjenesten Haugesund", "child_welfare")
+    ssb = (require_shared("ssb-barnevern", "examples") / "test01_file09_total.xml").read_bytes()
+    pushed = welfare.post(
+        "/api/v1/ingest/ssb-barnevern", content=ssb, params={"municipality": "1106"},
+        headers={"content-type": "application/xml; extract=total"},
+    )
+    assert pushed.status_code == 200, pushed.text
+    (case_id,) = pushed.json()["cases"]
+    (child_id,) = pushed.json()["children"]
+    added = welfare.post(
+        f"/api/v1/children/{child_id}/guardians",
+        json={"national_id": GUARDIAN_FNR, "relation": "mother", "parental_responsibility": "felles", "may_see_log": True},
+    )
+    assert added.status_code == 201, added.text
+    family = (callers.person(GUARDIAN_FNR), callers.person(CHILD_FNR))
+    for person in family:
+        (mine,) = person.get("/api/v1/me/children").json()
+        assert mine["id"] == child_id and mine["case_ids"] == []
+        for refused in (person.get(f"/api/v1/me/cases/{case_id}"), person.post(f"/api/v1/me/cases/{case_id}/notes", json={"text": "hei"})):
+            assert refused.status_code == 404, refused.text
+    school = callers.system("Skåredalen skole", "school")
+    assert welfare.post(f"/api/v1/cases/{case_id}/participants", json={"organization_id": school.org, "role": "school"}).status_code == 201
+    for person in family:
+        assert person.get("/api/v1/me/children").json()[0]["case_ids"] == [case_id]
+        case = person.get(f"/api/v1/me/cases/{case_id}")
+        assert case.status_code == 200 and [p["organization_id"] for p in case.json()["participants"]] == [school.org]
+
+
 # --- the matrix itself ---------------------------------------------------------------------------------------
 
 
