@@ -12,7 +12,7 @@ import time
 import httpx
 
 from tests.cli.helpers import ROOT, clean_env, stafett
-from tests.transfer.procs import free_port
+from tests.processes import free_port
 
 DEMO = ("stafett-demo.db", "stafett-demo-key.json", "stafett-demo-school-key.json")
 

@@ -26,7 +26,7 @@ from hub.db.engine import normalise_url
 from tests.cli.helpers import ROOT, clean_env
 from tests.conftest import BACKEND, POSTGRES_URL, create_postgres_database, drop_postgres_database
 from tests.shared_data import require_shared
-from tests.transfer.procs import free_port
+from tests.processes import free_port
 
 SECTION = "## Set up a hub for a municipality"
 KS_EXAMPLES = ("ks-bekymringsmelding", "schema", "examples")

@@ -18,7 +18,7 @@ from hub.core.schema_manifest import file_sha256, formats
 from hub.core.settings import Settings
 from tests.cli.helpers import ROOT, one_line_error, stafett
 from tests.shared_data import require_shared
-from tests.transfer.procs import Database, HubProcess
+from tests.processes import Database, HubProcess
 
 
 def manifest_files():
