@@ -33,6 +33,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"HUB_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of one backend only are deselected (not skipped) on the other: postgres_only (several processes on one
+    PostgreSQL) and sqlite_only (the embedded default, e.g. the README's demo, which always runs on SQLite)."""
+    other = "sqlite_only" if BACKEND == "postgres" else "postgres_only"
+    dropped = [i for i in items if i.get_closest_marker(other)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if not i.get_closest_marker(other)]
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"hub test backend: {BACKEND}"
 

@@ -23,7 +23,7 @@ from hub.db.engine import make_engine
 from hub.db.migrate import upgrade
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 # The console script of this environment: what `pip install -e .` puts on the PATH.
 STAFETT = str(Path(sys.executable).with_name("stafett"))

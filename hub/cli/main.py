@@ -63,6 +63,20 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to 
     console.print(f"[green]database migrated to {revision}[/green]")
 
 
+@db_app.command("analyze")
+def db_analyze() -> None:
+    """Gather the query planner's statistics now (after a bulk load; on PostgreSQL whose autovacuum is off)."""
+    from hub.db.checkpoint import refresh_statistics
+    from hub.db.engine import make_engine
+
+    engine = make_engine(migrated_settings().database_url)
+    try:
+        refresh_statistics(engine)
+    finally:
+        engine.dispose()
+    console.print("[green]planner statistics gathered[/green]")
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="Interface to listen on (default HUB_HOST, else 127.0.0.1)."),
@@ -94,21 +108,22 @@ def demo(
     database: Path = typer.Option(
         None, help="SQLite file for the demo (recreated; default: demo/stafett-demo.db in HUB_DATA_DIR, ./var)."
     ),
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="Port."),
+    host: str = typer.Option(None, help="Interface to listen on (default HUB_HOST, else 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default HUB_PORT, else 8000)."),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo hub after loading it."),
 ) -> None:
     """Create a fresh demo database (Haugesund 1106 and Tysvær 1146), load a child's case, and serve it.
 
     The clients' private keys are written beside the database (<name>-key.json, <name>-school-key.json)."""
     from hub.canonical.vocab import FNR_SYSTEM
-    from hub.demo.load import DEMO_CHILD_FNR, load_demo
+    from hub.demo.load import DEMO_CHILD_FNR, DEMO_VISIT, load_demo
 
     database = (database or cli_settings().data_dir / "demo" / "stafett-demo.db").resolve()
     database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     settings = cli_settings().model_copy(update={"database_url": f"sqlite:///{database}"})
+    host, port = host or settings.host, port or settings.port
     _migrate(settings.database_url)
     summary = load_demo(settings)
     key_file = database.with_name(database.stem + "-key.json")
@@ -125,6 +140,12 @@ def demo(
     console.print("  Try it (in another shell, same venv):\n")
     typer.echo(
         f'  curl -s -H "Authorization: Bearer $(stafett token --key {key_arg} --hub {base})" {base}/api/v1/cases/{summary.case_id}\n'
+    )
+    console.print("  Push a clinic visit (a FHIR transaction Bundle: two measurements of the child) as the clinic's system does;")
+    console.print("  it answers the ingest report, and the case above then shows the two new entries:\n")
+    typer.echo(
+        f'  curl -s -X POST -H "Authorization: Bearer $(stafett token --key {key_arg} --hub {base})" '
+        f'-H "Content-Type: application/fhir+json" --data-binary @{shlex.quote(str(DEMO_VISIT))} {base}/api/v1/ingest/fhir-r4\n'
     )
     console.print(f"  School:    {summary.school_client_id} (Skåredalen skole, handover.read); its private key is in {school_key_file}")
     console.print("  The kindergarten-to-school handover as the school receives it (SIF AU; or format=kindergarten-v1, fhir-r4):\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from joserfc.jwk import ECKey
 from sqlalchemy import func, select
@@ -41,6 +42,8 @@ from hub.organizations.models import Organization
 from hub.organizations.schemas import OrganizationCreate
 
 DEMO_CHILD_FNR = "04021950128"
+# A clinic visit of the demo child as the clinic's system pushes it (FHIR transaction Bundle): printed by `stafett demo`.
+DEMO_VISIT = Path(__file__).resolve().with_name("clinic-visit.json")
 # Synthetic test numbers (month + 80, as in Skatteetaten's Tenor test data): no real person has them.
 DEMO_MOTHER_FNR = "12849000029"
 DEMO_FATHER_FNR = "24868800077"

@@ -13,18 +13,7 @@ import pytest
 from hub.db.engine import session_scope
 from hub.peers import service as peers
 from tests.auth_helpers import Callers
-from tests.conftest import BACKEND
 from tests.processes import Database, FaultProxy, HubProcess, WorkerProcess
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked postgres_only are deselected (not skipped) when the suite runs on SQLite."""
-    if BACKEND == "postgres":
-        return
-    dropped = [i for i in items if i.get_closest_marker("postgres_only")]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = [i for i in items if not i.get_closest_marker("postgres_only")]
 
 
 @dataclass
