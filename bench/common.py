@@ -15,7 +15,9 @@ from joserfc.jwk import ECKey
 
 
 def migrated_template(folder: Path) -> Path:
-    """A migrated SQLite file holding the hub's keys, to copy for every fresh hub."""
+    """A migrated SQLite file holding the hub's keys (encrypted under the secrets in `folder`/secrets), to copy for every
+    fresh hub."""
+    from hub.core.settings import Settings
     from hub.db.engine import make_engine, session_scope
     from hub.db.migrate import upgrade
     from hub.keys.service import ensure_keys
@@ -24,7 +26,7 @@ def migrated_template(folder: Path) -> Path:
     upgrade(f"sqlite:///{template}")
     engine = make_engine(f"sqlite:///{template}")
     with session_scope(engine) as session:
-        ensure_keys(session)
+        ensure_keys(session, settings=Settings(database_url=f"sqlite:///{template}", secrets_dir=folder / "secrets"))
     engine.dispose()
     return template
 
@@ -42,6 +44,7 @@ class BenchHub:
 
         db = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(template, db)
+        settings.setdefault("secrets_dir", template.parent / "secrets")  # the template's keys were encrypted under these
         self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106", **settings))
         self.client = TestClient(self.app)
         self.client.__enter__()

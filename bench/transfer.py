@@ -68,6 +68,8 @@ def env_for(url: str, public: str, kommune: str) -> dict[str, str]:
         "HUB_WORKER_POLL_SECONDS": "0.5", "HUB_TRANSFER_BATCH_SIZE": "50", "HUB_TRANSFER_BACKOFF_SECONDS": "0.5",
         "HUB_TRANSFER_HTTP_TIMEOUT_SECONDS": "60",
     })
+    if not url.startswith("sqlite"):  # a PostgreSQL hub has no default secrets folder (hub.keys.secrets)
+        env["HUB_SECRETS_DIR"] = str(Path(tempfile.gettempdir()) / f"stafett-bench-secrets-{kommune}")
     return env
 
 

@@ -25,6 +25,16 @@ from tests.shared_data import shared_data_dir
 BACKEND = os.environ.get("HUB_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
+# The secrets every hub of the suite is configured with, as an operator configures a production hub (hub.keys.secrets):
+# in this process's environment, and handed to every hub process (tests.processes.env_for). Tests of the defaults
+# (a SQLite hub's generated secrets folder, a PostgreSQL hub that refuses to start) take them away again.
+TEST_SECRETS = {
+    "HUB_KEY_ENCRYPTION_KEY": "Nw2C0sCxbOaZbCscc0kbQmP//IO83fNebK7jwZdZn38=",
+    "HUB_AUDIT_HMAC_KEY": "F4mJdZlXuGX+kzE8cNTAsgn0pxnEuyAV8/YtLmIx96c=",
+}
+for _name, _value in TEST_SECRETS.items():
+    os.environ.setdefault(_name, _value)
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("HUB_REQUIRE_SHARED_DATA") == "1" and shared_data_dir() is None:
@@ -75,7 +85,7 @@ def _with_hub_keys(url: str) -> None:
 
     engine = make_engine(url)
     with session_scope(engine) as session:
-        ensure_keys(session)
+        ensure_keys(session, settings=Settings(database_url=url))
     engine.dispose()
 
 

@@ -21,7 +21,7 @@ import httpx
 
 from hub.db.engine import make_engine
 from hub.db.migrate import upgrade
-from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
+from tests.conftest import BACKEND, TEST_SECRETS, create_postgres_database, drop_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,9 +85,10 @@ class Database:
 
 
 def env_for(db: Database, *, fast_retries: bool = False, **extra: str) -> dict[str, str]:
-    """The environment of a hub process: this one's without any HUB_ setting, then the database and `extra`."""
+    """The environment of a hub process: this one's without any HUB_ setting, then the database, the suite's secrets
+    and `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({"HUB_DATABASE_URL": db.url, "PYTHONUNBUFFERED": "1", **(WORKER_ENV if fast_retries else {}), **extra})
+    env.update({"HUB_DATABASE_URL": db.url, "PYTHONUNBUFFERED": "1", **TEST_SECRETS, **(WORKER_ENV if fast_retries else {}), **extra})
     return env
 
 

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with session_scope(engine) as session:
-            ensure_keys(session)
+            ensure_keys(session, settings=settings)
         fhir_validation.warm_up(settings.validation_workers)
         checkpointer.start()
         try:

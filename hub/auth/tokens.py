@@ -120,7 +120,7 @@ def issue_access_token(session: Session, *, client: Client, scopes: list[str], i
         "scope": " ".join(scopes),
         "org": str(client.organization_id),
     }
-    key = keys.signing_key(session)
+    key = keys.signing_key(session, settings=settings)
     return jwt.encode({"alg": HUB_TOKEN_ALG, "kid": key.kid, "typ": "at+jwt"}, claims, key)
 
 

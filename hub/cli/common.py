@@ -1,5 +1,6 @@
 """Shared bits of the CLI: the consoles, the one `--database` option every command gets, this invocation's settings,
-one-line failures, and a unit of work on a database that exists and is migrated (commands commit once).
+one-line failures, a unit of work on a database that exists and is migrated (commands commit once), and the check a
+serving process makes of its secrets and keys before it starts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from hub.core.errors import HubError
 from hub.core.settings import Settings
 from hub.db.engine import make_engine, session_scope
 from hub.db.migrate import migration_problem
@@ -88,11 +90,11 @@ def migrated_settings() -> Settings:
 
 
 @contextmanager
-def database() -> Iterator[Session]:
+def database(*, write: bool = True) -> Iterator[Session]:
     """One unit of work on the configured database, which must exist and be migrated."""
     engine = make_engine(migrated_settings().database_url)
     try:
-        with session_scope(engine) as session:
+        with session_scope(engine, write=write) as session:
             yield session
     finally:
         engine.dispose()
@@ -108,3 +110,21 @@ def print_record(title: str, fields: Iterable[tuple[str, str]]) -> None:
     for label, value in fields:
         grid.add_row(f"  {label}", escape(value))
     console.print(grid, highlight=False)
+
+
+def open_keys(settings: Settings) -> None:
+    """Refuse to go on (exit 2, naming what to configure) unless the hub's secrets are configured and its keys exist,
+    are encrypted at rest and open with the configured key-encryption key; encrypts keys still stored in plain."""
+    from hub.keys import secrets
+    from hub.keys.service import ensure_keys
+
+    try:
+        secrets.check(settings)
+        engine = make_engine(settings.database_url)
+        try:
+            with session_scope(engine) as session:
+                ensure_keys(session, settings=settings)
+        finally:
+            engine.dispose()
+    except HubError as exc:
+        fail(f"refused to start: {exc.detail}")

@@ -21,7 +21,7 @@ from hub.cli import schemas as schemas_cli
 from hub.cli import token as token_cli
 from hub.cli import transfer as transfer_cli
 from hub.cli import worker as worker_cli
-from hub.cli.common import add_database_option, fail, migrated_settings, settings as cli_settings
+from hub.cli.common import add_database_option, fail, migrated_settings, open_keys, settings as cli_settings
 from hub.cli.keyfile import write_key_file
 from hub.core.settings import Settings
 from hub.db.migrate import open_problem, url_problem
@@ -89,6 +89,7 @@ def serve(
         _migrate(settings.database_url)
     else:
         settings = migrated_settings()
+    open_keys(settings)  # refuses to start without usable secrets (hub.keys.secrets)
     _serve(settings, host or settings.host, port or settings.port)
 
 

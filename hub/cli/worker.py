@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli.common import migrated_settings
+from hub.cli.common import migrated_settings, open_keys
 from hub.core.logging import configure
 
 
@@ -17,6 +17,7 @@ def worker(once: bool = typer.Option(False, "--once", help="deliver what is due 
 
     settings = migrated_settings()
     configure(settings.log_level)
+    open_keys(settings)
     if once:
         result = runner.run_once(settings)
         typer.echo(f"claimed: {result.claimed} " + " ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())))

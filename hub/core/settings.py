@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +80,24 @@ class Settings(BaseSettings):
     transfer_pending_days: int = 30
     peer_jwks_ttl_seconds: int = 3600
     worker_poll_seconds: float = 2.0
+    # secrets kept outside the database (hub.keys.secrets)
+    key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description="base64 of 32 random bytes: the AES-256-GCM key that encrypts the hub's private keys in the database "
+        "(unset: read from, or generated once into, the secrets folder; a PostgreSQL hub without it and without "
+        "HUB_SECRETS_DIR refuses to start)",
+    )
+    audit_hmac_key: SecretStr | None = Field(
+        default=None,
+        description="base64 of at least 32 random bytes: the HMAC-SHA256 key of the audit trail's person references "
+        "(unset: found as HUB_KEY_ENCRYPTION_KEY is, in the file audit-hmac.key)",
+    )
+    secrets_dir: Path | None = Field(
+        default=None,
+        description="folder holding the secrets not given above (key-encryption.key, audit-hmac.key), each generated "
+        "there once when missing; default for a SQLite hub: the folder <database name>-secrets beside the database "
+        "file; a PostgreSQL hub has no default",
+    )
 
 
 @lru_cache(maxsize=1)

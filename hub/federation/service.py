@@ -48,7 +48,7 @@ def hub_principal(peer: Peer | str, transfer_id: str | None) -> Principal:
 
 def open_message(session: Session, *, settings: Settings, body: bytes, kind: str) -> tuple[Peer, dict[str, Any], bytes]:
     limit = settings.transfer_max_package_bytes
-    signed = open_sealed(body, keys=keys.decryption_keys(session), max_bytes=limit)
+    signed = open_sealed(body, keys=keys.decryption_keys(session, settings=settings), max_bytes=limit)
     header, unverified = peek(signed, max_bytes=limit)
     issuer = str(unverified.get("iss") or "")
     peer = peers.peer_by_url(session, base_url=issuer) if issuer else None

@@ -38,7 +38,7 @@ def own_url(settings: Settings) -> str:
 
 def seal_to(session: Session, *, settings: Settings, peer: Peer, claims: dict[str, Any]) -> bytes:
     recipient = peers.encryption_key(session, peer=peer, ttl_seconds=settings.peer_jwks_ttl_seconds, timeout=settings.transfer_http_timeout_seconds)
-    return seal(claims, signing_key=keys.signing_key(session), recipient=recipient, max_bytes=settings.transfer_max_package_bytes)
+    return seal(claims, signing_key=keys.signing_key(session, settings=settings), recipient=recipient, max_bytes=settings.transfer_max_package_bytes)
 
 
 def receipt(*, settings: Settings, transfer: Transfer) -> dict[str, Any]:
@@ -57,4 +57,4 @@ def receipt(*, settings: Settings, transfer: Transfer) -> dict[str, Any]:
 
 def signed_receipt(session: Session, *, settings: Settings, transfer: Transfer) -> str:
     """A signed (not encrypted) receipt of the current decision: the synchronous answer to a revocation."""
-    return sign(receipt(settings=settings, transfer=transfer), key=keys.signing_key(session), max_bytes=1024 * 1024)
+    return sign(receipt(settings=settings, transfer=transfer), key=keys.signing_key(session, settings=settings), max_bytes=1024 * 1024)

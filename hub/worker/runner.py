@@ -13,9 +13,11 @@ import uuid
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Engine
 
 from hub.core.settings import Settings
-from hub.db.engine import make_engine
+from hub.db.engine import make_engine, session_scope
+from hub.keys import service as keys
 from hub.transfer import tasks
 
 log = logging.getLogger("hub.worker")
@@ -25,10 +27,17 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def open_keys(engine: Engine, settings: Settings) -> None:
+    """The hub's keys exist, are encrypted at rest, and open with the configured key-encryption key (or this raises)."""
+    with session_scope(engine) as session:
+        keys.ensure_keys(session, settings=settings)
+
+
 def run_once(settings: Settings) -> tasks.DeliveryRun:
     """Deliver everything due now and expire stale transfers, then return (for cron-style use and tests)."""
     engine = make_engine(settings.database_url)
     try:
+        open_keys(engine, settings)
         result = tasks.deliver_due(engine, settings, worker_id=worker_id())
         tasks.expire_transfers(engine, settings)
         return result
@@ -38,6 +47,7 @@ def run_once(settings: Settings) -> tasks.DeliveryRun:
 
 def run_forever(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
+    open_keys(engine, settings)
     me = worker_id()
     scheduler = BlockingScheduler(timezone=UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}

@@ -200,6 +200,7 @@ def test_a_token_request_waiting_for_the_database_does_not_stop_the_hub(callers,
 def test_a_hub_signed_token_naming_another_organisation_than_its_clients_is_refused(registered, engine):
     # Only the hub can sign its tokens, and it writes the client's own organisation into them; the check stands behind
     # that, should a token ever say otherwise.
+    from hub.core.settings import Settings
     from hub.db.engine import session_scope
     from hub.keys.service import SIGNING_ALG, signing_key
 
@@ -207,7 +208,7 @@ def test_a_hub_signed_token_naming_another_organisation_than_its_clients_is_refu
     token = _post(http, make_assertion(client_id, key, audience), "case.read").json()["access_token"]
     claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
     with session_scope(engine) as session:
-        hub_key = signing_key(session)
+        hub_key = signing_key(session, settings=Settings(database_url=engine.url.render_as_string(hide_password=False)))
     other = jwt.encode({"alg": SIGNING_ALG, "kid": hub_key.kid, "typ": "at+jwt"}, {**claims, "org": str(uuid.uuid4())}, hub_key)
     assert http.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     refused = http.get("/api/v1/cases", headers={"Authorization": f"Bearer {other}"})

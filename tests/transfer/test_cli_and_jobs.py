@@ -17,6 +17,7 @@ from hub.keys import service as keys
 from hub.transfer import tasks
 from hub.transfer.models import OutboxItem, Transfer
 from tests.transfer.flows import cases_of_child, destination_caller, incoming, origin_caller, outgoing_status, start_transfer
+from tests.conftest import TEST_SECRETS
 from tests.processes import ROOT, Database
 from tests.transfer.scenario import ok, simple_case
 
@@ -25,7 +26,7 @@ FINAL = ("accepted", "rejected", "revoked", "failed")
 
 def stafett(db_url: str, *args: str, public_url: str | None = None, municipality: str = "1106") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({"HUB_DATABASE_URL": db_url, "HUB_MUNICIPALITY": municipality, "COLUMNS": "200"})
+    env.update({"HUB_DATABASE_URL": db_url, "HUB_MUNICIPALITY": municipality, "COLUMNS": "200", **TEST_SECRETS})
     if public_url:
         env["HUB_PUBLIC_URL"] = public_url
     return subprocess.run([sys.executable, "-m", "hub.cli.main", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -121,7 +122,7 @@ def test_a_key_rotation_at_the_destination_is_honoured(fed):
     transfer = start_transfer(a, built.case_id)
     row = incoming(b, transfer["transfer_id"])
     with session_scope(fed.b.engine) as session:
-        new_kid = keys.rotate(session, use="sig").kid
+        new_kid = keys.rotate(session, use="sig", settings=Settings(database_url=fed.b.hub.db.url)).kid
     ok(b.post(f"/api/v1/transfers/{row['id']}/accept", json={}))  # the receipt is signed with the new key
     assert outgoing_status(a, transfer["id"], FINAL)["status"] == "accepted"
     with session_scope(fed.a.engine, write=False) as session:
