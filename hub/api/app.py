@@ -13,6 +13,7 @@ from sqlalchemy import text
 from adapters.fhir_r4 import validation as fhir_validation
 
 from hub.api import problems
+from hub.audit import service as audit_service
 from hub.audit.endpoints import router as audit_router
 from hub.auth.endpoints import router as auth_router
 from hub.cases.endpoints import router as cases_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.checkpointer = checkpointer
     app.state.sessionmaker = session_factory(engine)
+    app.state.sessionmaker.configure(info=audit_service.session_info(settings))  # the audit's person-reference key
     problems.install(app)
     install_access_log(app)
 

@@ -1,3 +1,3 @@
 """The audit trail: an append-only, hash-chained record of every access and change, written in the same transaction
-as what it records; `stafett audit verify` finds an edited or deleted row; exported as FHIR AuditEvent.
+as what it records, person references keyed; its head signed into anchors kept outside it; exported as FHIR AuditEvent.
 """

@@ -1,16 +1,21 @@
-"""Appends audit events to the hash chain inside the caller's transaction, lists them, and verifies the chain.
+"""Appends audit events to the hash chain inside the caller's transaction, lists them, and verifies the chain, against
+signed heads kept outside its tables too (hub.audit.anchors). A failed append raises, so the request that caused it
+fails with it; nothing here commits.
 
-A failed append raises, so the request that caused it fails with it; nothing here commits.
+Person references are HMAC-SHA256 of the national id under the hub's audit key (hub.keys.secrets), which is not in
+the database: the 11 digits of a fødselsnummer are a small space, and an unkeyed digest of them is read back in seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -18,16 +23,38 @@ from sqlalchemy.orm import Session
 
 from hub.audit.models import GENESIS, AuditEvent, AuditHead
 from hub.auth.principal import Principal
+from hub.core.settings import Settings, get_settings
+from hub.keys import secrets
+
+if TYPE_CHECKING:
+    from hub.audit.anchors import Anchor
 
 _COLUMNS = tuple(AuditEvent.__table__.columns)
+SCHEME = 2  # what record() writes: 1 marks rows from before revision 0010 (an unkeyed person reference)
+SCHEMES = (1, 2)
+PERSON_KEY = "audit_person_key"  # Session.info key: the HMAC key of person references (see session_info)
 
 
-def _person_hash(national_id: str | None) -> str | None:
-    return hashlib.sha256(f"stafett-person:{national_id}".encode()).hexdigest() if national_id else None
+def session_info(settings: Settings) -> dict[str, Any]:
+    """What a hub's sessions carry for the audit (sessionmaker(info=...)): its person-reference key."""
+    return {PERSON_KEY: secrets.audit_hmac_key(settings).value}
+
+
+def person_reference(key: bytes, national_id: str) -> str:
+    return hmac.new(key, f"stafett-person:{national_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _person_ref(session: Session, national_id: str | None) -> str | None:
+    if not national_id:
+        return None
+    key = session.info.get(PERSON_KEY) or secrets.audit_hmac_key(get_settings()).value  # a CLI or job session
+    return person_reference(key, national_id)
 
 
 def event_digest(event: AuditEvent) -> str:
-    body = {
+    """The row's hash. Schemes 1 and 2 differ in how the person reference was made, not in the digest, so rows from
+    before revision 0010 verify as they were written (and the marker survives a downgrade and upgrade unhashed)."""
+    body: dict[str, Any] = {
         "seq": event.seq,
         "id": str(event.id),
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -101,16 +128,18 @@ def record_for_children(
         return []
     head = _head(session)
     entry_list = sorted(str(e) for e in entry_ids)
+    person = _person_ref(session, principal.national_id) if principal else None
     events = []
     for child_id in child_ids:
         event = AuditEvent(
             seq=head.seq + 1,
+            scheme=SCHEME,
             id=uuid.uuid4(),
             occurred_at=datetime.now(UTC),
             actor_kind=principal.kind if principal else "system",
             client_id=principal.client_id if principal else None,
             organization_id=principal.organization.id if principal and principal.organization else None,
-            person_hash=_person_hash(principal.national_id) if principal else None,
+            person_hash=person,
             action=action,
             child_id=child_id,
             case_id=case_id,
@@ -134,6 +163,8 @@ def events_for_child(session: Session, *, child_id: uuid.UUID, limit: int = 1000
     )
 
 
+
+
 @dataclass
 class ChainProblem:
     seq: int
@@ -141,19 +172,92 @@ class ChainProblem:
     problem: str
 
 
-def verify_chain(session: Session) -> list[ChainProblem]:
-    """Every break in the chain: an edited row (hash mismatch), a deleted row (gap or broken link), a lost tail."""
-    problems: list[ChainProblem] = []
+@dataclass
+class ChainReport:
+    """What a walk of the chain found: its length, rows from before the keyed scheme, the anchors it was held to and
+    the newest of them it still reaches, and every problem."""
+
+    events: int = 0
+    last_seq: int = 0
+    legacy_events: int = 0
+    anchors: int = 0
+    reached: Anchor | None = None
+    problems: list[ChainProblem] = field(default_factory=list)
+
+
+def _short(digest: str) -> str:
+    return digest[:16] + "…"
+
+
+def _walk(session: Session, report: ChainReport, wanted: set[int]) -> dict[int, str]:
+    """Check every row against its own hash and its predecessor; return the hashes found at the seqs in `wanted`."""
+    problems, found = report.problems, {}
     expected_seq, expected_prev = 1, GENESIS
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+    rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+    for event in rows:
         if event.seq != expected_seq:
             problems.append(ChainProblem(expected_seq, None, f"rows {expected_seq}..{event.seq - 1} are missing (deleted)"))
         elif event.prev_hash != expected_prev:
             problems.append(ChainProblem(event.seq, str(event.id), "does not link to the row before it (a row was replaced or deleted)"))
+        if event.scheme not in SCHEMES:
+            problems.append(ChainProblem(event.seq, str(event.id), f"is marked with scheme {event.scheme}, which no hub writes"))
         if event_digest(event) != event.hash:
             problems.append(ChainProblem(event.seq, str(event.id), "content does not match its hash (edited)"))
+        report.events += 1
+        report.legacy_events += event.scheme == 1
+        if event.seq in wanted:
+            found[event.seq] = event.hash
         expected_seq, expected_prev = event.seq + 1, event.hash
+    report.last_seq = expected_seq - 1
     head = session.get(AuditHead, 1)
-    if head is not None and head.seq != expected_seq - 1:
-        problems.append(ChainProblem(expected_seq, None, f"rows {expected_seq}..{head.seq} at the end are missing (deleted)"))
-    return problems
+    if head is not None and head.seq != report.last_seq:
+        problems.append(ChainProblem(report.last_seq + 1, None, f"rows {report.last_seq + 1}..{head.seq} at the end are missing (deleted)"))
+    return found
+
+
+def _hold_to_anchors(report: ChainReport, anchors: Sequence[Anchor], found: dict[int, str]) -> None:
+    """A signed head the chain no longer has: a lost tail (or a wiped trail) above the chain's end, a rewritten chain
+    below it. Only the first rewrite is named (later anchors then fail with it), with the span between anchors that
+    holds the changed row: the chain after it was re-hashed, so no row tells which one it was."""
+    ordered = sorted(anchors, key=lambda a: (a.seq, a.signed_at))
+    below = [a for a in ordered if a.seq <= report.last_seq]
+    above = [a for a in ordered if a.seq > report.last_seq]
+    last_good: Anchor | None = None
+    for anchor in below:
+        if found.get(anchor.seq) == anchor.head:
+            last_good = anchor
+            continue
+        start = (last_good.seq + 1) if last_good else 1
+        later = sum(1 for a in below if a.seq > anchor.seq and found.get(a.seq) != a.head)
+        report.problems.append(ChainProblem(anchor.seq, None, (
+            f"the chain no longer reaches the signed head of seq {anchor.seq} (anchor of {anchor.when}, {anchor.source}: "
+            f"head {_short(anchor.head)}, the chain has {_short(found.get(anchor.seq, ''))} there): a row in seq "
+            f"{start}..{anchor.seq} was changed and the chain re-hashed after it"
+            + (f"; {later} later anchors are not reached either" if later else "")
+        )))
+        break
+    else:
+        report.reached = last_good
+    if above:
+        newest = max(above, key=lambda a: a.seq)
+        if report.events == 0:
+            text = (f"the audit tables are empty but {len(above)} anchors exist: the anchor of {newest.when} ({newest.source}) "
+                    f"signed seq {newest.seq} with head {_short(newest.head)}: all {newest.seq} events missing (the trail was wiped)")
+        else:
+            text = (f"the chain ends at seq {report.last_seq} but the anchor of {newest.when} ({newest.source}) signed seq "
+                    f"{newest.seq} with head {_short(newest.head)}: {newest.seq - report.last_seq} events missing")
+        report.problems.append(ChainProblem(report.last_seq + 1, None, text))
+
+
+def check_chain(session: Session, *, anchors: Sequence[Anchor] = ()) -> ChainReport:
+    """Walk the chain, then hold it to `anchors` (signed heads already verified, hub.audit.anchors.load)."""
+    report = ChainReport(anchors=len(anchors))
+    found = _walk(session, report, {a.seq for a in anchors})
+    _hold_to_anchors(report, anchors, found)
+    return report
+
+
+def verify_chain(session: Session, *, anchors: Sequence[Anchor] = ()) -> list[ChainProblem]:
+    """Every break in the chain: an edited row (hash mismatch), a deleted row (gap or broken link), a lost tail; with
+    anchors, also a tail lost together with the head row, a wiped trail, and a row edited and re-hashed forward."""
+    return check_chain(session, anchors=anchors).problems

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     transfer_pending_days: int = 30
     peer_jwks_ttl_seconds: int = 3600
     worker_poll_seconds: float = 2.0
-    # secrets kept outside the database (hub.keys.secrets)
+    # secrets kept outside the database (hub.keys.secrets) and the audit trail's anchors (hub.audit.anchors)
     key_encryption_key: SecretStr | None = Field(
         default=None,
         description="base64 of 32 random bytes: the AES-256-GCM key that encrypts the hub's private keys in the database "
@@ -97,6 +97,17 @@ class Settings(BaseSettings):
         description="folder holding the secrets not given above (key-encryption.key, audit-hmac.key), each generated "
         "there once when missing; default for a SQLite hub: the folder <database name>-secrets beside the database "
         "file; a PostgreSQL hub has no default",
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="file the worker appends the audit chain's signed head to (one JSON line per anchor) and "
+        "`stafett audit verify` checks against; put it where the database's users cannot write",
+    )
+    audit_anchor_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="seconds between the worker's anchors (only when the chain has grown): the bound of what an "
+        "anchor cannot vouch for",
     )
 
 

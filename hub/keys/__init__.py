@@ -1,3 +1,3 @@
-"""The hub's own keys: a signing key (access tokens, transfer packages, receipts) and an encryption key (transfer
-packages addressed to this hub), kept in the database so several API processes share them; rotation keeps old ones.
+"""The hub's own keys: a signing key (access tokens, transfer packages, receipts, audit anchors) and an encryption key
+(packages addressed to this hub), shared through the database with private parts encrypted under secrets kept outside.
 """

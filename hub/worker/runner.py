@@ -1,6 +1,6 @@
-"""Runs the worker: a BlockingScheduler with interval triggers for outbox delivery, expiry and key refresh, each
-job at most one instance at a time; on SIGTERM/SIGINT it finishes the batch in hand and stops (a SIGKILL is survived
-through leases).
+"""Runs the worker: a BlockingScheduler with interval triggers for outbox delivery, expiry, key refresh and the audit
+chain's anchors, each job at most one instance at a time; on SIGTERM/SIGINT it finishes the batch in hand and stops (a
+SIGKILL is survived through leases).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
 from hub.core.settings import Settings
+from hub.audit import tasks as audit_tasks
 from hub.db.engine import make_engine, session_scope
 from hub.keys import service as keys
 from hub.transfer import tasks
@@ -34,12 +35,14 @@ def open_keys(engine: Engine, settings: Settings) -> None:
 
 
 def run_once(settings: Settings) -> tasks.DeliveryRun:
-    """Deliver everything due now and expire stale transfers, then return (for cron-style use and tests)."""
+    """Deliver everything due now, expire stale transfers and anchor the audit chain, then return (for cron-style use
+    and tests)."""
     engine = make_engine(settings.database_url)
     try:
         open_keys(engine, settings)
         result = tasks.deliver_due(engine, settings, worker_id=worker_id())
         tasks.expire_transfers(engine, settings)
+        audit_tasks.anchor_chain(engine, settings)
         return result
     finally:
         engine.dispose()
@@ -58,6 +61,9 @@ def run_forever(settings: Settings) -> None:
     scheduler.add_job(tasks.purge_delivered, "interval", seconds=3600, args=(engine, settings), id="outbox-purge", **common)
     scheduler.add_job(tasks.refresh_peer_keys, "interval", seconds=max(60, settings.peer_jwks_ttl_seconds), args=(engine, settings),
                       id="peer-keys", **common)
+    if settings.audit_anchor_file is not None:
+        scheduler.add_job(audit_tasks.anchor_chain, "interval", seconds=settings.audit_anchor_seconds, args=(engine, settings),
+                          id="audit-anchor", next_run_time=datetime.now(UTC), **common)
 
     def stop(signum, _frame) -> None:  # noqa: ANN001
         """Finish the delivery batch in hand (no new one is claimed), then exit; a SIGKILL is survived by leases."""
@@ -73,4 +79,8 @@ def run_forever(settings: Settings) -> None:
     try:
         scheduler.start()
     finally:
+        try:
+            audit_tasks.anchor_chain(engine, settings)  # a clean stop signs the head once more
+        except Exception:  # noqa: BLE001 - stopping goes on; the next worker anchors
+            log.exception("final audit anchor not written")
         engine.dispose()
