@@ -1,5 +1,6 @@
 """The destination's side of a transfer: accept (import the package as a case of this hub) or reject, under the row
-lock a revocation also takes, so one outcome wins; expire undecided transfers; send the signed receipt back.
+lock a revocation also takes, so one outcome wins; expire undecided transfers; send the signed receipt back; keep the
+origin's signed audit head from the package as a witness.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.audit import anchors
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.cases.models import Participant
@@ -40,11 +42,17 @@ def stored_claims(transfer: Transfer) -> dict[str, Any]:
     return json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
 
 
+def _keep_origin_anchor(session: Session, *, transfer: Transfer, claims: dict[str, Any]) -> None:
+    """The origin's signed audit head that came with the package, kept as a witness of its chain (before the package
+    itself is dropped)."""
+    anchors.keep_witness(session, peer_url=transfer.origin_hub, token=claims.get("audit_anchor"), via=f"package of transfer {transfer.transfer_id}")
+
+
 def _send_receipt(session: Session, *, settings: Settings, transfer: Transfer) -> None:
     peer = peers.peer_by_url(session, base_url=transfer.origin_hub)
     if peer is None:
         raise NotFound(f"the origin hub {transfer.origin_hub} is no longer a registered peer; its receipt cannot be sent")
-    body = seal_to(session, settings=settings, peer=peer, claims=receipt(settings=settings, transfer=transfer))
+    body = seal_to(session, settings=settings, peer=peer, claims=receipt(session, settings=settings, transfer=transfer))
     outbox.enqueue(session, kind="receipt", url=peer.base_url + FEDERATION + "/receipts", body=body, transfer=transfer)
 
 
@@ -52,6 +60,7 @@ def accept(session: Session, *, settings: Settings, principal: Principal | None,
     """Import the package as a case of this hub, mark the transfer accepted and send the signed receipt."""
     _pending_incoming(transfer)
     claims = stored_claims(transfer)
+    _keep_origin_anchor(session, transfer=transfer, claims=claims)
     case = Importer(session, claims=claims, received_from=claims["origin_case"]).run(municipality=transfer.destination_municipality)
     if principal is not None and principal.organization is not None:
         if not any(p.organization_id == principal.organization.id for p in case.participants):
@@ -70,6 +79,8 @@ def accept(session: Session, *, settings: Settings, principal: Principal | None,
 
 def reject(session: Session, *, settings: Settings, principal: Principal | None, transfer: Transfer, reason: str) -> Transfer:
     _pending_incoming(transfer)
+    if transfer.package is not None:
+        _keep_origin_anchor(session, transfer=transfer, claims=stored_claims(transfer))
     transfer.status, transfer.decided_at, transfer.decision_reason = "rejected", _now(), reason
     transfer.decided_by = principal.label() if principal else "operator"
     transfer.package = None

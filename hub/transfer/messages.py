@@ -1,5 +1,5 @@
-"""Builds and seals protocol messages for a peer: this hub's own URL (its identity), receipts of a decision, and
-sealing (sign with this hub's key, encrypt to the peer's) of any claims.
+"""Builds and seals protocol messages for a peer: this hub's own URL (its identity), receipts of a decision (with this
+hub's signed audit head), and sealing (sign with this hub's key, encrypt to the peer's) of any claims.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.audit import anchors
 from hub.core.errors import HubError
 from hub.core.settings import Settings
 from hub.peers import service as peers
@@ -41,7 +42,8 @@ def seal_to(session: Session, *, settings: Settings, peer: Peer, claims: dict[st
     return seal(claims, signing_key=keys.signing_key(session, settings=settings), recipient=recipient, max_bytes=settings.transfer_max_package_bytes)
 
 
-def receipt(*, settings: Settings, transfer: Transfer) -> dict[str, Any]:
+def receipt(session: Session, *, settings: Settings, transfer: Transfer) -> dict[str, Any]:
+    """The signed decision on a transfer, with this hub's signed audit head (the origin keeps it as a witness)."""
     return {
         "protocol": PROTOCOL,
         "kind": "receipt",
@@ -52,9 +54,10 @@ def receipt(*, settings: Settings, transfer: Transfer) -> dict[str, Any]:
         "decision": transfer.status,
         "reason": transfer.decision_reason,
         "destination_case": transfer.remote_case,
+        "audit_anchor": anchors.for_message(session, settings=settings),
     }
 
 
 def signed_receipt(session: Session, *, settings: Settings, transfer: Transfer) -> str:
     """A signed (not encrypted) receipt of the current decision: the synchronous answer to a revocation."""
-    return sign(receipt(settings=settings, transfer=transfer), key=keys.signing_key(session, settings=settings), max_bytes=1024 * 1024)
+    return sign(receipt(session, settings=settings, transfer=transfer), key=keys.signing_key(session, settings=settings), max_bytes=1024 * 1024)

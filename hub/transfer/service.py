@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.audit import anchors
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.vocab import CaseStatus
@@ -69,6 +70,7 @@ def create_transfer(
         session, case=case, transfer_id=transfer.transfer_id, origin_url=origin, destination_url=peer.base_url,
         destination_municipality=destination_municipality, reason=reason,
     )
+    claims["audit_anchor"] = anchors.for_message(session, settings=settings)  # the destination keeps it as a witness
     transfer.preview, transfer.content_sha256 = claims["preview"], claims["content_sha256"]
     body = seal_to(session, settings=settings, peer=peer, claims=claims)
     transfer.package_size = len(body)
@@ -171,10 +173,12 @@ def retry(session: Session, *, principal: Principal | None, transfer: Transfer) 
 
 
 def apply_receipt(session: Session, *, transfer: Transfer, claims: dict[str, Any]) -> Transfer:
-    """The destination's decision, at the origin: accepted makes the case transferred_out and read-only."""
+    """The destination's decision, at the origin: accepted makes the case transferred_out and read-only. The
+    destination's signed audit head that came with it is kept as a witness of its chain."""
     decision = claims.get("decision")
     if decision not in ("accepted", "rejected", "revoked"):
         raise PackageRejected(f"a receipt with decision {decision!r} is not understood")
+    anchors.keep_witness(session, peer_url=transfer.peer_url, token=claims.get("audit_anchor"), via=f"receipt of transfer {transfer.transfer_id}")
     if transfer.status in ("accepted", "rejected", "revoked"):
         if transfer.status != decision:
             log.error("conflicting receipt", extra={"transfer": str(transfer.id), "have": transfer.status, "got": decision})
