@@ -241,7 +241,8 @@ def _hold_to_anchors(report: ChainReport, anchors: Sequence[Anchor], found: dict
     if above:
         newest = max(above, key=lambda a: a.seq)
         if report.events == 0:
-            text = (f"the audit tables are empty but {len(above)} anchors exist: the anchor of {newest.when} ({newest.source}) "
+            exist = f"{len(above)} anchors exist" if len(above) != 1 else "an anchor exists"
+            text = (f"the audit tables are empty but {exist}: the anchor of {newest.when} ({newest.source}) "
                     f"signed seq {newest.seq} with head {_short(newest.head)}: all {newest.seq} events missing (the trail was wiped)")
         else:
             text = (f"the chain ends at seq {report.last_seq} but the anchor of {newest.when} ({newest.source}) signed seq "
