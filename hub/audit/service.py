@@ -229,9 +229,10 @@ def _hold_to_anchors(report: ChainReport, anchors: Sequence[Anchor], found: dict
             continue
         start = (last_good.seq + 1) if last_good else 1
         later = sum(1 for a in below if a.seq > anchor.seq and found.get(a.seq) != a.head)
+        there = f"the chain has {_short(found[anchor.seq])} there" if anchor.seq in found else "the chain has no row there"
         report.problems.append(ChainProblem(anchor.seq, None, (
             f"the chain no longer reaches the signed head of seq {anchor.seq} (anchor of {anchor.when}, {anchor.source}: "
-            f"head {_short(anchor.head)}, the chain has {_short(found.get(anchor.seq, ''))} there): a row in seq "
+            f"head {_short(anchor.head)}, {there}): a row in seq "
             f"{start}..{anchor.seq} was changed and the chain re-hashed after it"
             + (f"; {later} later anchors are not reached either" if later else "")
         )))
