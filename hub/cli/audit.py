@@ -72,7 +72,7 @@ def verify(
         console.print(f"note: {report.legacy_events} events from before the keyed scheme carry an unkeyed person reference (scheme 1)")
     if report.problems or bad_anchors:
         raise typer.Exit(1)
-    summary = f"[green]audit trail intact[/green]: {report.events} events"
+    summary = f"[green]audit trail intact[/green]: {report.events} event{'' if report.events == 1 else 's'}"
     if not loaded:
         console.print(summary + "; [yellow]no anchors given[/yellow]: a lost tail, a wiped trail or a re-hashed chain "
                       "cannot be seen without signed heads kept elsewhere (--anchors, HUB_AUDIT_ANCHOR_FILE)", soft_wrap=True)
