@@ -112,6 +112,17 @@ def print_record(title: str, fields: Iterable[tuple[str, str]]) -> None:
     console.print(grid, highlight=False)
 
 
+def check_secrets(settings: Settings) -> None:
+    """Refuse to go on (exit 2, naming what to configure) unless the hub's secrets are configured: asked before the
+    database is opened, so that a PostgreSQL hub without them says so whatever the state of its database."""
+    from hub.keys import secrets
+
+    try:
+        secrets.check(settings)
+    except HubError as exc:
+        fail(f"refused to start: {exc.detail}")
+
+
 def open_keys(settings: Settings) -> None:
     """Refuse to go on (exit 2, naming what to configure) unless the hub's secrets are configured and its keys exist,
     are encrypted at rest and open with the configured key-encryption key; encrypts keys still stored in plain."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli.common import migrated_settings, open_keys
+from hub.cli.common import check_secrets, migrated_settings, open_keys, settings as cli_settings
 from hub.core.logging import configure
 
 
@@ -15,6 +15,7 @@ def worker(once: bool = typer.Option(False, "--once", help="deliver what is due 
     """Run the worker (APScheduler triggers; durable work in tables, safe with several workers on PostgreSQL)."""
     from hub.worker import runner
 
+    check_secrets(cli_settings())
     settings = migrated_settings()
     configure(settings.log_level)
     open_keys(settings)

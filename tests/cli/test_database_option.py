@@ -23,6 +23,8 @@ COMMANDS = [
     ("orgs", "list"),
     ("orgs", "add", "--name", "Haugesund helsestasjon", "--sector", "health", "--orgnr", "944117784"),
     ("audit", "verify"),
+    ("audit", "anchor", "--out", "anchors.jsonl"),
+    ("audit", "witnesses"),
     ("peers", "list"),
     ("peers", "add", "--municipality", "1146", "--url", "http://127.0.0.1:9"),
     ("peers", "remove", "--url", "http://127.0.0.1:9"),

@@ -115,6 +115,7 @@ def test_the_readme_takes_an_empty_postgres_database_to_a_first_accepted_ingest(
         "HUB_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "HUB_PORT": str(port),
         "HUB_DATA_DIR": str(tmp_path / "data"),
+        "HUB_SECRETS_DIR": str(tmp_path / "secrets"),
         "DOWNLOADS": str(tmp_path / "downloads"),
     }
     assert re.findall(r"^export (\w+)=", blocks["settings"], re.M) == list(settings), "the test sets what the README sets"

@@ -132,7 +132,7 @@ def test_serve_and_worker_refuse_to_start_with_a_wrong_key_encryption_key(db_url
     for command in (("serve", "--port", "1", "--no-migrate"), ("worker", "--once")):
         done = _stafett(*command, env=env)
         assert done.returncode == 2, done.stdout + done.stderr
-        assert "refused to start" in done.stdout and "key-encryption key" in done.stdout
+        assert "refused to start" in done.stderr and "key-encryption key" in done.stderr
         assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -142,7 +142,7 @@ def test_a_postgresql_hub_without_secrets_refuses_to_start_naming_the_settings()
     for command in (("serve", "--port", "1", "--no-migrate"), ("worker", "--once")):
         done = _stafett(*command, env=env)
         assert done.returncode == 2, done.stdout + done.stderr
-        assert "refused to start" in done.stdout and "HUB_KEY_ENCRYPTION_KEY" in done.stdout and "HUB_SECRETS_DIR" in done.stdout
+        assert "refused to start" in done.stderr and "HUB_KEY_ENCRYPTION_KEY" in done.stderr and "HUB_SECRETS_DIR" in done.stderr
         assert "Traceback" not in done.stdout + done.stderr
 
 
