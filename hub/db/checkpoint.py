@@ -22,7 +22,9 @@ ANALYSIS_LIMIT = 1000
 def refresh_statistics(engine: Engine) -> None:
     """Gather the planner's statistics: a sampled ANALYZE on SQLite, ANALYZE on PostgreSQL (whose autovacuum keeps
     them fresh from then on)."""
-    with engine.begin() as conn:
+    # SQLite: a writer from the start (BEGIN IMMEDIATE), so that it waits its turn behind other writers; a deferred
+    # transaction that reads, then writes its statistics, can meet a writer halfway and fail at once ("locked").
+    with engine.connect() as conn, conn.execution_options(sqlite_immediate=True).begin():
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         conn.exec_driver_sql("ANALYZE")
@@ -30,7 +32,7 @@ def refresh_statistics(engine: Engine) -> None:
 
 class WalCheckpointer:
     """Every `interval` seconds a PASSIVE checkpoint (it never blocks readers or writers); one more when stopped.
-    At start and every `analyze_interval` seconds, fresh planner statistics. Does nothing for an engine that is not
+    Every `analyze_interval` seconds, fresh planner statistics. Does nothing for an engine that is not
     SQLite."""
 
     def __init__(self, engine: Engine, *, interval: float, analyze_interval: float = 600.0):
@@ -63,9 +65,9 @@ class WalCheckpointer:
         return busy, logged, done
 
     def _run(self) -> None:
-        analyzed = None
+        analyzed = time.monotonic()  # `db upgrade` has just gathered them; the first refresh comes one interval later
         while True:
-            if analyzed is None or time.monotonic() - analyzed >= self.analyze_interval:
+            if time.monotonic() - analyzed >= self.analyze_interval:
                 try:
                     refresh_statistics(self.engine)
                     analyzed = time.monotonic()

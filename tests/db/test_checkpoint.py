@@ -80,7 +80,7 @@ def _statistics(engine) -> dict[str, str]:
         return dict(conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'rows'").all())
 
 
-def test_the_thread_gathers_planner_statistics_at_start_and_again_later(tmp_path):
+def test_the_thread_gathers_planner_statistics_at_its_interval_and_again_later(tmp_path):
     """SQLite never gathers statistics itself; without them it read a child's open case through the index of the
     status every case shares."""
     engine = make_engine(f"sqlite:///{tmp_path / 'hub.db'}", checkpoint_in_background=True)
@@ -99,3 +99,4 @@ def test_the_thread_gathers_planner_statistics_at_start_and_again_later(tmp_path
     finally:
         checkpointer.stop()
     engine.dispose()
+
