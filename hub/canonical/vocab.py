@@ -92,6 +92,14 @@ class ConsentGiver(StrEnum):
     child = "child"
 
 
+class SourceStanding(StrEnum):
+    """Who a source of a child's demographics was to that child when it sent them (best first)."""
+
+    authoritative = "authoritative"  # the national registry, or a source configured as it (HUB_AUTHORITATIVE_SOURCES)
+    service = "service"  # takes part in one of the child's cases (or was the first to know the child; or the hub)
+    stranger = "stranger"  # takes part in none of the child's cases, which others do: kept, never shown
+
+
 # Identifier systems (FHIR URIs) the hub gives a meaning to.
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"  # fødselsnummer
 DNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.2"  # D-nummer

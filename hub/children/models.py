@@ -1,6 +1,5 @@
-"""ORM for a child, its external identifiers and its guardians (parental responsibility, log access).
-
-Names, address and contact details are JSON documents shaped like hub.canonical records.
+"""ORM for a child, its external identifiers, its guardians (parental responsibility, log access) and each source's
+version of its demographics (Child's own columns show the one hub.children.demographics chooses).
 """
 
 from __future__ import annotations
@@ -9,10 +8,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.canonical.vocab import ParentalResponsibility
+from hub.canonical.vocab import ParentalResponsibility, SourceStanding
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
 
 
@@ -74,3 +73,30 @@ class Guardian(ProvenanceMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     child: Mapped[Child] = relationship(back_populates="guardians")
+
+
+class DemographicVersion(ProvenanceMixin, Base):
+    """What one source said of a child's demographics in one record (empty fields included), with its provenance.
+
+    Append-only: kept whether or not it is shown. `standing` is the source's standing when it sent the record."""
+
+    __tablename__ = "child_demographics"
+    __table_args__ = (Index("ix_child_demographics_child_id_received_at", "child_id", "received_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    source_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))  # None: the hub
+    authoritative: Mapped[bool] = mapped_column(default=False)
+    standing: Mapped[SourceStanding] = mapped_column(Enum(SourceStanding, native_enum=False, length=20))
+    names: Mapped[list[Any]] = mapped_column(default=list)
+    birth_date: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(20))
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    address: Mapped[dict[str, Any] | None]
+    kommunenummer: Mapped[str | None] = mapped_column(String(4))
+    deceased_at: Mapped[datetime | None]
+    unborn: Mapped[bool] = mapped_column(default=False)
+    expected_birth_date: Mapped[date | None]
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

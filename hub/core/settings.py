@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_file: Path | None = None
+    authoritative_sources: str = Field(
+        default="",
+        description="organisasjonsnummer (comma-separated) of the sources whose demographics of a child rank as the "
+        "national registry's, over every other source (none by default)",
+    )
     young_person_consent_age: int = Field(default=15, ge=15, le=16)
     guardian_health_cutoff_age: int = 16
     # transfer between hubs and the worker (issue 7)
@@ -109,6 +114,10 @@ class Settings(BaseSettings):
         description="seconds between the worker's anchors (only when the chain has grown): the bound of what an "
         "anchor cannot vouch for",
     )
+
+    def is_authoritative(self, orgnr: str | None) -> bool:
+        """Whether an organisation (by organisasjonsnummer) is configured as an authoritative source of demographics."""
+        return bool(orgnr) and orgnr in {part.strip() for part in self.authoritative_sources.split(",") if part.strip()}
 
 
 @lru_cache(maxsize=1)

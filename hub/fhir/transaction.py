@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy.orm import Session
 
 from adapters.fhir_r4.reader import decode, source_id_for
+from hub.access import guard
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier
@@ -49,15 +50,17 @@ def _condition(query: str, where: str) -> Identifier:
     return Identifier(system=system, value=value)
 
 
-def _existing(session: Session, resource: dict[str, Any], ident: Identifier, where: str) -> str | None:
+def _existing(session: Session, resource: dict[str, Any], ident: Identifier, where: str, principal: Principal) -> str | None:
     rtype = resource["resourceType"]
     carried = {(i.get("system"), i.get("value")) for i in resource.get("identifier") or [] if isinstance(i, dict)}
     if (ident.system, ident.value) not in carried:
         # The hub matches records by the identifiers they carry; a condition on another one could not hold.
         raise PayloadRejected(f"{where}: ifNoneExist names identifier {ident.key()} but the {rtype} does not carry it")
     if rtype == "Patient":
+        # Only a child the sender takes part in a case of is "found": to anyone else the hub does not tell that it
+        # knows the child (the Patient goes through the pipeline, where a stranger's facts are held for review).
         child = children.by_identifier(session, ident.system, ident.value)
-        return f"Patient/{child.id}" if child else None
+        return f"Patient/{child.id}" if child and guard.participates(session, principal, child.id) else None
     if rtype == "Organization":
         org = (organizations.by_orgnr(session, ident.value) if ident.system == ORGNR_SYSTEM
                else organizations.by_identifier(session, ident.system, ident.value))
@@ -65,7 +68,7 @@ def _existing(session: Session, resource: dict[str, Any], ident: Identifier, whe
     return None  # other types are keyed by the sender's own ids: a re-send updates, never duplicates
 
 
-def plan(session: Session, bundle: dict[str, Any]) -> tuple[str, list[Planned]]:
+def plan(session: Session, bundle: dict[str, Any], *, principal: Principal) -> tuple[str, list[Planned]]:
     """Check the Bundle is a transaction or batch of POST/PUT entries; evaluate the conditional creates."""
     if bundle.get("resourceType") != "Bundle":
         raise PayloadRejected(f"POST /fhir takes a transaction or batch Bundle; got resourceType {bundle.get('resourceType')!r}")
@@ -93,7 +96,7 @@ def plan(session: Session, bundle: dict[str, Any]) -> tuple[str, list[Planned]]:
         item = Planned(index, resource["resourceType"], source_id_for(resource, entry.get("fullUrl")))
         if request.get("ifNoneExist"):
             ident = _condition(str(request["ifNoneExist"]), f"{where}.request")
-            item.existing = _existing(session, resource, ident, f"{where}.request")
+            item.existing = _existing(session, resource, ident, f"{where}.request", principal)
         planned.append(item)
     return kind, planned
 
@@ -103,6 +106,17 @@ def _response(item: Planned, *, keys: dict[str, Any], before: set[str], versions
     if item.existing:
         return {"status": "200 OK", "location": item.existing}
     key = keys.get(item.source_id)
+    if item.source_id in report.held_source_ids:
+        return {"status": "202 Accepted", "outcome": {"resourceType": "OperationOutcome", "issue": [
+            {"severity": "information", "code": "informational",
+             "diagnostics": "recorded for review: the sender does not take part in this patient's case, so the record "
+                            "is kept in the raw archive and put on the hub's review list, not written to the case"}]}}
+    if key is not None and key.record_type == "child" and key.target_id not in report.children:
+        # a patient of no case the sender takes part in: stored, and not named (new or known to the hub alike)
+        status = "200 OK" if item.source_id in before else "201 Created"
+        return {"status": status, "outcome": {"resourceType": "OperationOutcome", "issue": [
+            {"severity": "information", "code": "informational",
+             "diagnostics": "recorded; the hub names a patient to the services taking part in one of its cases"}]}}
     if key is None:
         reasons = [n.reason for n in report.not_mapped if n.path == item.source_id or n.path.startswith(item.source_id + ".")]
         diagnostics = "; ".join(reasons) or "folded into another record (e.g. a CareTeam into its EpisodeOfCare)"
@@ -131,7 +145,7 @@ def process_bundle(
         raise PayloadTooLarge(f"payload is {len(payload)} bytes; the limit is {settings.max_payload_bytes}")
     if not payload:
         raise PayloadRejected("the payload is empty")
-    kind, planned = plan(session, decode(payload, media_type=content_type))
+    kind, planned = plan(session, decode(payload, media_type=content_type), principal=principal)
     scope = str(principal.organization.id) if principal.organization else "unauthenticated"
     source_ids = [p.source_id for p in planned]
     before = {(k.source_system, k.source_id) for k in repository.source_keys(session, sender_scope=scope, source_ids=source_ids)}
@@ -144,7 +158,7 @@ def process_bundle(
             if k.record_type != "evaluation" and k.source_system == report.source_system}
     before = {source_id for system, source_id in before if system == report.source_system}
     versions = repository.entry_versions(session, [k.target_id for k in keys.values() if k.record_type == "entry"])
-    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.children,
+    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
                               reason=f"{FORMAT_ID} {kind} {report.raw_checksum[:12]}")
     return {
         "resourceType": "Bundle",

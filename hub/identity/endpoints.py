@@ -1,6 +1,5 @@
-"""Route for the identity review list: GET /api/v1/identity/review (children that may be the same person).
-
-Read-only for now; merging is a person's decision and not automated.
+"""Route for the review list: GET /api/v1/identity/review (children that may be one person, and stranger pushes with
+the demographics they sent). Read-only for now; merging or taking a sender into a case is a person's decision.
 """
 
 from __future__ import annotations

@@ -1,24 +1,50 @@
-"""ORM for the identity review list: a child created from a record whose only link to another child was the same
-normalised name and birth date — never merged automatically, shown to a person instead.
+"""ORM for the review list: children that may be one person (never merged automatically), and pushes from a stranger
+to a child (an organisation in none of the child's cases): kept, shown to no one but the reviewer.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hub.children.models import DemographicVersion
 from hub.db.base import Base, new_id, utcnow
+
+
+class ReviewKind(StrEnum):
+    possible_duplicate = "possible_duplicate"  # another child with the same name and birth date, or shared identifiers
+    stranger_push = "stranger_push"  # an organisation in none of the child's cases (or not in its open case) pushed
+
+
+class ReviewStatus(StrEnum):
+    open = "open"
+    merged = "merged"
+    dismissed = "dismissed"
 
 
 class IdentityReview(Base):
     __tablename__ = "identity_review"
+    __table_args__ = (
+        # "was this stranger's payload already put on the list for this child" (a re-send adds no second row)
+        Index("ix_identity_review_child_id_organization_id_raw_checksum", "child_id", "organization_id", "raw_checksum"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kind: Mapped[ReviewKind] = mapped_column(Enum(ReviewKind, native_enum=False, length=30), default=ReviewKind.possible_duplicate)
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"), index=True)
-    candidate_child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"))
+    candidate_child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child.id"))  # possible duplicates only
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open, merged, dismissed
+    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.open)
+    # stranger pushes: who sent it, the payload (raw archive), its demographics version, the case records held back
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
+    raw_checksum: Mapped[str | None] = mapped_column(String(64))
+    source_format: Mapped[str | None] = mapped_column(String(40))
+    demographics_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child_demographics.id", ondelete="SET NULL"))
+    held_records: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demographics: Mapped[DemographicVersion | None] = relationship(lazy="selectin")

@@ -26,6 +26,13 @@ class Resolution:
     created: bool
     reviews: list[IdentityReview] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    added: list[ChildIdentifier] = field(default_factory=list)  # identifiers this record gave the child (unflushed)
+
+    def unlink(self) -> None:
+        """Take back the identifiers this record gave an existing child (a stranger's claim links nothing)."""
+        for ident in self.added:
+            self.child.identifiers.remove(ident)
+        self.added = []
 
 
 def normalise_name(names: list[dict[str, Any]]) -> str | None:
@@ -111,18 +118,20 @@ def _resolve(session: Session, claim: Claim, holders: dict[tuple[str, str], Chil
         if claim.prepare_new is not None:
             claim.prepare_new(child)
         session.add(child)
+    added: list[ChildIdentifier] = []
     for ident in shared:
         if (ident.system, ident.value) not in holders:
-            child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
+            added.append(ChildIdentifier(system=ident.system, value=ident.value))
             holders[(ident.system, ident.value)] = child
     for ident in local:
         owner = holders.get((ident.system, ident.value))
         if owner is None:
-            child.identifiers.append(ChildIdentifier(system=ident.system, value=ident.value))
+            added.append(ChildIdentifier(system=ident.system, value=ident.value))
             holders[(ident.system, ident.value)] = child
         elif owner is not child:
             warnings.append(f"child record {record.source_id}: local identifier {ident.system} is already held by another child; not used to link")
-    resolution = Resolution(child=child, created=created, warnings=warnings)
+    child.identifiers.extend(added)
+    resolution = Resolution(child=child, created=created, warnings=warnings, added=added if not created else [])
     if len(distinct) > 1:
         resolution.reviews += [
             _review(session, child, other.id, "the same record carries identifiers of both children")

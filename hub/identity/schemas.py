@@ -1,22 +1,56 @@
-"""API shapes for the identity review list.
-
-One row per suspected duplicate: the new child, the candidate, why.
+"""API shapes for the review list: possible duplicates (the child, the candidate, why) and stranger pushes (who sent
+what about which child: its demographics version as sent, how many case records were held back, the payload).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from hub.canonical.records import HumanName, PostalAddress
+from hub.canonical.vocab import SourceStanding
+from hub.identity.models import ReviewKind
+
+
+class DemographicsRead(BaseModel):
+    """One source's version of a child's demographics, with its provenance."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    source_organization_id: uuid.UUID | None
+    source_system: str | None
+    source_format: str | None
+    source_record_id: str | None
+    raw_checksum: str | None
+    standing: SourceStanding
+    received_at: datetime
+    names: list[HumanName]
+    birth_date: date | None
+    sex: str | None
+    preferred_language: str | None
+    languages: list[str]
+    address: PostalAddress | None
+    deceased_at: datetime | None
+    unborn: bool
+    extra: dict[str, Any]
 
 
 class ReviewRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    kind: ReviewKind
     child_id: uuid.UUID
-    candidate_child_id: uuid.UUID
+    candidate_child_id: uuid.UUID | None
     reason: str
     status: str
+    organization_id: uuid.UUID | None = None
+    source_format: str | None = None
+    raw_checksum: str | None = None
+    held_records: int = 0
+    demographics: DemographicsRead | None = None
     created_at: datetime

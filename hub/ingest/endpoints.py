@@ -45,6 +45,6 @@ def ingest(
         municipality=municipality,
         idempotency_key=idempotency_key,
     )
-    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.children,
+    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
                               reason=f"{format_id} {report.raw_checksum[:12]}")
     return report

@@ -157,5 +157,6 @@ def _write(
         default_municipality=settings.municipality,
         report=report,
         sender_organization=sender_organization,
+        authoritative=sender_organization is not None and settings.is_authoritative(sender_organization.orgnr),
     ).run()
     return report

@@ -1,5 +1,8 @@
 """Turns one parsed batch into hub rows: organisations, children, cases, guardians, entries (versioned), goals,
 measures, evaluations and consents, each keyed by (source system, record type, source id) with a content hash.
+
+A sender writes to a child's case only when it takes part in it (or opens it: the first to know the child). Records
+of a child whose case it takes no part in are held: kept in the raw archive, put on the review list, not written.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ from hub.canonical.records import (
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
 from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant, next_version
-from hub.children.models import Child, Guardian
+from hub.children import demographics
+from hub.children.demographics import DemographicSource
+from hub.children.models import Child, DemographicVersion, Guardian
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
-from hub.identity.models import IdentityReview
-from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, normalise_name, resolve_children
+from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
+from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
 from hub.db.base import utcnow
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
@@ -83,9 +88,12 @@ class BatchWriter:
         default_municipality: str | None,
         report: IngestReport,
         sender_organization: Organization | None = None,
+        authoritative: bool = False,
     ):
         self.session = session
+        # None: the hub itself loads the batch (tests, an operator): it takes part everywhere.
         self.sender_organization = sender_organization
+        self.authoritative = authoritative
         self.batch = batch
         self.source_system = source_system
         self.raw_checksum = raw_checksum
@@ -99,6 +107,12 @@ class BatchWriter:
         self.orgs: dict[str, Organization] = {}
         self.children: dict[str, Child] = {}
         self.created_children: set[uuid.UUID] = set()  # made by this run: they have no case yet
+        self.services: dict[uuid.UUID, frozenset[uuid.UUID]] = {}  # who takes part in the known children's cases
+        self.outsiders: set[uuid.UUID] = set()  # known children others take part in the cases of, the sender in none
+        self.strangers: set[uuid.UUID] = set()  # the outsiders' children, unless the sender is an authoritative source
+        self.held: set[uuid.UUID] = set()  # children whose case records are held (outsiders, or not in the open case)
+        self.reviews: dict[uuid.UUID, IdentityReview | None] = {}  # this payload's review row per held child
+        self.child_reviews: dict[uuid.UUID, list[uuid.UUID]] = {}  # possible-duplicate reviews, reported if listed
         self.cases: dict[uuid.UUID, Case] = {}
         self.guardians: dict[str, Guardian] = {}
         self.goals: dict[str, Goal] = {}
@@ -185,8 +199,10 @@ class BatchWriter:
             self.consent(consent)
         if self.batch.is_full_extract:
             self.retract_missing_entries()
+        self.finish_reviews()
         self.session.flush()
         self.insert_new_rows()
+        self.list_children()
 
     def insert_new_rows(self) -> None:
         """New measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
@@ -257,32 +273,83 @@ class BatchWriter:
     # --- children and cases ----------------------------------------------------------------------------------
 
     def resolve_children(self) -> None:
-        """Every child record of the batch resolved at once (one identifier query, one twins query), then counted."""
+        """Every child record of the batch resolved at once (one identifier query, one twins query), then counted.
+
+        A child the hub knew, whose cases others take part in and the sender in none, is an outsider's: its case records
+        are held; and unless the sender is an authoritative source (whose demographics rank first), it is a stranger's
+        claim: it links no identifier, and its demographics, guardians and consents are kept but not shown."""
         records = self.batch.children
         digests = [content_hash(rec) for rec in records]
-        keys = [self.outcome("child", rec.source_id, digest)[0] for rec, digest in zip(records, digests)]
-        claims = [Claim(rec, key.target_id if key else None, partial(apply_child, rec=rec)) for rec, key in zip(records, keys)]
+        outcomes = [self.outcome("child", rec.source_id, digest) for rec, digest in zip(records, digests)]
+        claims = [Claim(rec, key.target_id if key else None) for rec, (key, _) in zip(records, outcomes)]
         resolutions = resolve_children(self.session, claims)
+        self.created_children.update(r.child.id for r in resolutions if r.created)
+        known = {r.child.id for r in resolutions} - self.created_children
+        with self.session.no_autoflush:  # the new children are written once, with their demographics
+            self.services = demographics.services_of(self.session, known) if known else {}
+        self.outsiders = {r.child.id for r in resolutions if self.is_outsider(r.child)}
+        self.strangers = set() if self.authoritative else set(self.outsiders)
+        for resolution in resolutions:
+            if resolution.child.id in self.strangers:
+                resolution.unlink()
+        self.held |= self.outsiders
+        shown = {r.child.id for r, (_, outcome) in zip(resolutions, outcomes)
+                 if r.child.id in known and r.child.id not in self.strangers and outcome != "unchanged"}
+        with self.session.no_autoflush:
+            history = demographics.versions_of(self.session, shown) if shown else {}
+        versions = [
+            self.demographics(rec, resolution, outcome, history)
+            for rec, resolution, (_, outcome) in zip(records, resolutions, outcomes)
+        ]
         twins = flag_name_and_birth_date_twins(self.session, children=[r.child for r in resolutions if r.created])
-        for rec, digest, resolution in zip(records, digests, resolutions):
-            self.child(rec, digest, resolution, twins.get(resolution.child.id, []) if resolution.created else [])
+        for rec, digest, resolution, version in zip(records, digests, resolutions, versions):
+            self.child(rec, digest, resolution, twins.get(resolution.child.id, []) if resolution.created else [], version)
 
-    def child(self, rec: ChildRecord, digest: str, resolution: Resolution, twins: list[IdentityReview]) -> None:
+    def is_outsider(self, child: Child) -> bool:
+        """Whether the sender takes part in none of the cases of a child the hub knew, while others do."""
+        if self.sender_organization is None or child.id in self.created_children:
+            return False
+        services = self.services.get(child.id, frozenset())
+        return bool(services) and self.sender_organization.id not in services
+
+    def demographics(
+        self, rec: ChildRecord, resolution: Resolution, outcome: str, history: dict[uuid.UUID, list[DemographicVersion]]
+    ) -> DemographicVersion | None:
+        """The record's demographics as the sender's version (none for an unchanged re-send), shown as the rule says."""
+        child = resolution.child
+        new_child = child.id in self.created_children
+        if outcome == "unchanged" and not new_child:
+            return None
+        source = DemographicSource(
+            organization=self.sender_organization, source_system=self.source_system, source_format=self.batch.format,
+            raw_checksum=self.raw_checksum, mapping_version=self.batch.mapping_version, authoritative=self.authoritative,
+        )
+        return demographics.record_demographics(
+            self.session, child=child, record=rec, source=source, services=self.services.get(child.id, frozenset()),
+            history=history.get(child.id), new_child=new_child,
+        )
+
+    def child(
+        self, rec: ChildRecord, digest: str, resolution: Resolution, twins: list[IdentityReview],
+        version: DemographicVersion | None,
+    ) -> None:
         key, outcome = self.outcome("child", rec.source_id, digest)
         child = resolution.child
-        for message in resolution.warnings:
-            self.warn("identity-conflict", message, f"child {rec.source_id}")
+        stranger = child.id in self.strangers
+        if not stranger:  # a stranger learns nothing of the children the hub holds
+            for message in resolution.warnings:
+                self.warn("identity-conflict", message, f"child {rec.source_id}")
         if resolution.created:
             outcome = "created"
             self.created_children.add(child.id)
-        elif key is None:
-            outcome = "updated"
-        if outcome != "unchanged" and not resolution.created:
-            apply_child(child, rec)
+        elif key is None and not stranger:
+            outcome = "updated"  # (a stranger's first record of a known child counts as created, as for a new one)
+        if stranger and version is not None:
+            self.review_for(child, version=version)
         for review in resolution.reviews + twins:
-            self.report.touch(self.report.identity_reviews, review.id)
+            self.child_reviews.setdefault(child.id, []).append(review.id)
         self.children[rec.source_id] = child
-        self.report.touch(self.report.children, child.id)
+        self.report.touch(self.report._touched_children, child.id)
         self.report.count(outcome)
         self.remember("child", rec.source_id, digest, child.id)
 
@@ -309,14 +376,21 @@ class BatchWriter:
             )
         return chosen
 
-    def case_for(self, child_ref: str, child: Child) -> Case:
+    def case_for(self, child_ref: str, child: Child) -> Case | None:
+        """The case the sender's records of this child go to: its open case in the municipality if the sender takes part
+        in it, else a new one (never for a stranger). None when the records are held: the caller holds each one."""
         case = self.cases.get(child.id)
         if case is None:
-            municipality = self.municipality_for(child_ref, child)
+            municipality = self.municipality_for(child_ref, child)  # asked of every child alike: no oracle
+            if child.id in self.held:
+                return None
             case = None
             if child.id not in self.created_children:
                 with self.session.no_autoflush:  # pending rows of other children cannot change this answer
                     case = case_repository.open_case_for(self.session, child.id, municipality)
+            if case is not None and not self.takes_part(case):
+                self.held.add(child.id)  # pushing does not make the sender a participant of someone else's case
+                return None
             if case is None:
                 case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=0)
                 self.session.add(case)  # flushed with the rest of the batch
@@ -325,6 +399,76 @@ class BatchWriter:
             self.report.touch(self.report.cases, case.id)
             self.participate(case, self.sender_organization, "source")
         return case
+
+    def takes_part(self, case: Case) -> bool:
+        """The sender may write to this case: the hub itself, a participant, or anyone while nobody takes part."""
+        if self.sender_organization is None or not case.participants:
+            return True
+        return any(p.organization_id == self.sender_organization.id for p in case.participants)
+
+    def hold(self, child: Child, source_id: str) -> None:
+        """A record of a child whose case the sender does not take part in: not written (its payload is archived), counted
+        and put on the child's review row."""
+        self.report.recorded_for_review += 1
+        self.report.held_source_ids.add(source_id)
+        review = self.review_for(child)
+        if review is not None:
+            review.held_records += 1
+
+    def review_for(self, child: Child, *, version: DemographicVersion | None = None) -> IdentityReview | None:
+        """This payload's review row for a child the sender is a stranger to (None: a re-send already on the list)."""
+        if child.id not in self.reviews:
+            with self.session.no_autoflush:
+                listed = self.session.scalar(
+                    select(IdentityReview.id).where(
+                        IdentityReview.child_id == child.id,
+                        IdentityReview.kind == ReviewKind.stranger_push,
+                        IdentityReview.organization_id == self.sender_organization.id,
+                        IdentityReview.raw_checksum == self.raw_checksum,
+                    ).limit(1)
+                )
+            review = None
+            if listed is None:
+                review = IdentityReview(
+                    id=uuid.uuid4(), kind=ReviewKind.stranger_push, child_id=child.id, status=ReviewStatus.open,
+                    organization_id=self.sender_organization.id, raw_checksum=self.raw_checksum,
+                    source_format=self.batch.format, held_records=0, reason="",
+                )
+                self.session.add(review)
+            self.reviews[child.id] = review
+        review = self.reviews[child.id]
+        if review is not None and version is not None:
+            review.demographics_id = version.id
+        return review
+
+    def finish_reviews(self) -> None:
+        for child_id, review in self.reviews.items():
+            if review is None:
+                continue
+            said = []
+            if review.demographics_id is not None:
+                said.append("its demographics of the child (kept as its version, shown to no one)")
+            if review.held_records:
+                said.append(f"{review.held_records} record(s) for the child's case (kept in the raw archive, not written)")
+            where = ("none of this child's cases" if child_id in self.outsiders
+                     else "another case of this child, not its open case")
+            review.reason = f"an organisation taking part in {where} sent " + " and ".join(said)
+
+    def list_children(self) -> None:
+        """The report names the children (and their reviews) the sender takes part in a case of; the rest are counted."""
+        sender = self.sender_organization
+        for child_id in self.report._touched_children:
+            listed = (
+                sender is None
+                or child_id in self.cases
+                or sender.id in self.services.get(child_id, frozenset())
+            )
+            if listed:
+                self.report.touch(self.report.children, child_id)
+                for review_id in self.child_reviews.get(child_id, []):
+                    self.report.touch(self.report.identity_reviews, review_id)
+            else:
+                self.report.children_not_listed += 1
 
     def participate(self, case: Case, org: Organization | None, role: str | None = None) -> None:
         """Add `org` with `role`; without a role (a measure's responsible organisation), only if it takes no part yet."""
@@ -344,6 +488,9 @@ class BatchWriter:
         digest = content_hash(rec)
         key, outcome = self.outcome("case_fact", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
+        if case is None:
+            self.hold(child, rec.source_id)
+            return
         if outcome != "unchanged":
             for participant in rec.participants:
                 self.participate(case, self.org_for(participant.org_ref, f"case {rec.source_id}"), participant.role)
@@ -357,6 +504,9 @@ class BatchWriter:
     def guardian(self, rec: GuardianRecord) -> None:
         child = self.child_for(rec.child_ref, f"guardian {rec.source_id}")
         if child is None:
+            return
+        if child.id in self.strangers:  # a guardian (who may come to see the log) only from the child's services
+            self.hold(child, rec.source_id)
             return
         digest = content_hash(rec)
         key, outcome = self.outcome("guardian", rec.source_id, digest)
@@ -402,11 +552,14 @@ class BatchWriter:
         if child is None:
             return
         if rec.retracted and rec.payload.get("retracts") == "measure":
-            self.retract_measure(rec.source_id)
+            self.retract_measure(rec.source_id)  # only the sender's own measures: its keys are its own
             return
         digest = content_hash(rec)
         key, outcome = self.outcome("entry", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
+        if case is None:
+            self.hold(child, rec.source_id)
+            return
         # An author named in the payload is not made a participant: only the sender, the case facts' participants
         # and a measure's responsible organisation get a part in (and so access to) the case.
         author = self.org_for(rec.author_org_ref, f"entry {rec.source_id}")
@@ -528,6 +681,9 @@ class BatchWriter:
         digest = content_hash(rec)
         key, outcome = self.outcome("goal", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
+        if case is None:
+            self.hold(child, rec.source_id)
+            return
         goal = self.session.get(Goal, key.target_id) if key else None
         if goal is None:
             goal = Goal(id=uuid.uuid4(), case_id=case.id, description=rec.description)
@@ -556,6 +712,9 @@ class BatchWriter:
         digest = content_hash(rec.model_copy(update={"evaluations": []}))
         key, outcome = self.outcome("measure", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
+        if case is None:
+            self.hold(child, rec.source_id)
+            return
         responsible = self.org_for(rec.responsible_org_ref, f"measure {rec.source_id}")
         measure = self.session.get(Measure, key.target_id) if key else None
         if measure is None and not rec.evaluations:
@@ -624,6 +783,9 @@ class BatchWriter:
         child = self.child_for(rec.child_ref, f"consent {rec.source_id}")
         if child is None:
             return
+        if child.id in self.strangers:  # a consent is a basis to see the case: only from the child's services
+            self.hold(child, rec.source_id)
+            return
         digest = content_hash(rec)
         key, outcome = self.outcome("consent", rec.source_id, digest)
         consent = self.session.get(Consent, key.target_id) if key else None
@@ -652,28 +814,3 @@ _RETRACTED = "retracted"  # content hash of a record its source withdrew
 
 def _not_mapped(path: str, reason: str) -> NotMapped:
     return NotMapped(path=path, reason=reason)
-
-
-def apply_child(child: Child, rec: ChildRecord) -> None:
-    """Copy what the record says about the child; fields it leaves empty keep their value."""
-    if rec.names:
-        child.names = _dump(rec.names)
-        child.name_key = normalise_name(child.names)
-    if rec.birth_date:
-        child.birth_date = rec.birth_date
-    if rec.sex:
-        child.sex = rec.sex
-    if rec.preferred_language:
-        child.preferred_language = rec.preferred_language
-    if rec.languages:
-        child.languages = list(rec.languages)
-    if rec.address:
-        child.address = rec.address.model_dump(mode="json", exclude_none=True)
-        child.kommunenummer = rec.address.kommunenummer or child.kommunenummer
-    if rec.deceased_at:
-        child.deceased_at = rec.deceased_at
-    child.unborn = rec.unborn
-    if rec.expected_birth_date:
-        child.expected_birth_date = rec.expected_birth_date
-    if rec.extra:
-        child.extra = {**(child.extra or {}), **rec.extra}

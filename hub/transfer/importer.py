@@ -17,10 +17,10 @@ from hub.canonical.records import ChildRecord
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases import repository as cases
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.identity.resolver import resolve_child
-from hub.ingest.upsert import apply_child
 from hub.organizations import repository as org_repository
 from hub.organizations.models import Organization, OrganizationIdentifier
 from hub.transfer import fingerprint
@@ -87,15 +87,24 @@ class Importer:
         self.orgs[found.id] = found
 
     def child(self) -> Child:
+        """The package's child, matched or made; its demographics are the origin hub's version (the hub's own standing:
+        the destination's coordinator accepted the case), weighed by the same rule as every other source's."""
         record = ChildRecord.model_validate({k: v for k, v in self.claims["child"].items() if k != "row"})
         resolution = resolve_child(self.session, record=record, known_child_id=None)
-        if resolution.created:
-            apply_child(resolution.child, record)
-            row = self.claims["child"].get("row", {})
-            resolution.child.kommunenummer = row.get("kommunenummer") or resolution.child.kommunenummer
-        self.ids[self.claims["child"]["row"]["id"]] = resolution.child.id
+        child = resolution.child
+        row = self.claims["child"].get("row", {})
+        source = DemographicSource(
+            organization=None, source_system=f"transfer|{self.received_from}"[:200], source_format="transfer",
+            raw_checksum=self.claims.get("content_sha256"),
+        )
+        record_demographics(
+            self.session, child=child, record=record, source=source,
+            services=services_of(self.session, [child.id]).get(child.id, frozenset()),
+            new_child=resolution.created, kommunenummer=row.get("kommunenummer"),
+        )
+        self.ids[self.claims["child"]["row"]["id"]] = child.id
         self.session.flush()
-        return resolution.child
+        return child
 
     def guardians(self, child: Child) -> None:
         for row in self.claims["guardians"]:

@@ -21,7 +21,7 @@ from tests.fhir.helpers import (
     post_bundle,
     transaction,
 )
-from tests.ingest.helpers import row_counts
+from tests.ingest.helpers import row_counts, take_into_case
 
 
 def _children(engine) -> int:
@@ -90,6 +90,8 @@ def test_conditional_create_finds_the_existing_patient_and_creates_nothing(calle
     created = post_bundle(kindergarten_health, patient_with_observation()).json()
     existing = created["entry"][0]["response"]["location"]
     other = health_system(callers, "Fastlegen")
+    # the GP takes part in the child's case (a push alone would not make it a participant)
+    take_into_case(engine, child_id=existing.split("/")[1], organization_id=other.org, role="health")
     url = "urn:uuid:0e9a2c1e-0000-4000-8000-000000000001"
     bundle = transaction({**patient(pid="another-id", family="Nordmann"), "_url": url},
                          {**observation(url, oid="o-other", value=30.0), "_url": f"urn:uuid:0e9a2c1e-0000-4000-8000-00000000000{2}"})
@@ -223,7 +225,7 @@ def test_search_needs_a_system_and_value(callers):
     assert response.status_code == 422 and "name" in response.json()["issue"][0]["diagnostics"]
 
 
-def test_confidential_entries_of_another_sender_are_not_readable_without_consent(callers):
+def test_confidential_entries_of_another_sender_are_not_readable_without_consent(callers, engine):
     owner = health_system(callers)
     bundle = patient_with_observation()
     bundle["entry"][1]["resource"]["meta"] = {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}]}
@@ -231,7 +233,8 @@ def test_confidential_entries_of_another_sender_are_not_readable_without_consent
     observation_path = answer["entry"][1]["response"]["location"].split("/_history")[0]
     patient_path = answer["entry"][0]["response"]["location"]
     school = callers.system("Skolen", "school", scopes=("ingest", "case.read"))
-    # the school joins the case by pushing its own record about the same child
+    # the school is taken into the case (a push alone would not make it a participant), then pushes its own record
+    take_into_case(engine, child_id=patient_path.split("/")[1], organization_id=school.org, role="school")
     url = "urn:uuid:7d3c5a52-8f0b-4c6e-9a3d-666666666666"
     school_bundle = transaction({**patient(), "_url": url}, {**observation(url, oid="school-1", code="8302-2"), "_url": f"{url[:-1]}7"})
     assert post_bundle(school, school_bundle).status_code == 200

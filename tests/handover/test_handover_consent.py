@@ -13,6 +13,7 @@ from adapters.kindergarten import adapter as kindergarten
 from hub.canonical.vocab import Category
 from hub.core.safe_xml import parse_xml
 from tests.handover.helpers import CHILD, fixture, handover_audit, pull, push, ssb_for_fixture_child
+from tests.ingest.helpers import take_into_case
 
 OPEN = {Category.early_childhood, Category.education, Category.home}
 
@@ -24,6 +25,8 @@ def hub(callers):
     cw = callers.system("Barneverntjenesten i Haugesund", "child_welfare", scopes=("ingest", "case.read"))
     school = callers.system("Skåredalen skole", "school", scopes=("handover.read",))
     first = push(kg, "kindergarten-v1", fixture("kindergarten-to-school.xml"))
+    # child welfare takes part in the case (a push alone would not make it a participant)
+    take_into_case(callers.engine, case_id=first["cases"][0], organization_id=cw.org, role="child_welfare")
     second = push(cw, "ssb-barnevern", ssb_for_fixture_child(), municipality="1106")
     assert first["children"] == second["children"] and first["cases"] == second["cases"], "one child, one case"
     case_id = first["cases"][0]
@@ -149,10 +152,12 @@ def test_a_participating_school_without_consent_gets_only_what_it_wrote(callers)
 
     kg = callers.system("Testhagen barnehage", "kindergarten", scopes=("ingest",))
     without_consent = re.sub(rb"<Consents>.*</Consents>", b"", fixture("kindergarten-to-school.xml"), flags=re.S)
-    push(kg, "kindergarten-v1", without_consent)
+    case_id = push(kg, "kindergarten-v1", without_consent)["cases"][0]
     stranger = callers.system("Aksdal skule", "school", kommune="1146", scopes=("handover.read",))
     assert pull(stranger, "kindergarten-v1").status_code == 403
     school = callers.system("Skåredalen skole", "school", scopes=("ingest", "handover.read"))
+    # the school is taken into the case (a push alone would not make it a participant), then pushes its own record
+    take_into_case(callers.engine, case_id=case_id, organization_id=school.org, role="school")
     push(school, "sif-au", fixture("sif-student-amina.xml"))
     response = pull(school, "kindergarten-v1")
     assert response.status_code == 200, response.text

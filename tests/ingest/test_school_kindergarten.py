@@ -13,7 +13,7 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.core.safe_xml import load_schema, parse_xml
 from tests.examples import kindergarten_report
 from tests.handover.helpers import fixture, push
-from tests.ingest.helpers import row_counts
+from tests.ingest.helpers import row_counts, take_into_case
 from tests.ingest.snapshot import case_snapshot
 from tests.shared_data import require_shared
 
@@ -70,6 +70,8 @@ def test_resending_the_kindergarten_example_changes_nothing(kindergarten, engine
 
 def test_kindergarten_report_then_sif_student_is_one_child_one_case(kindergarten, school, engine):
     first = push(kindergarten, "kindergarten-v1", kindergarten_report())
+    # the school takes part in the case (a push alone would not make it a participant)
+    take_into_case(engine, case_id=first["cases"][0], organization_id=school.org, role="school")
     second = push(school, "sif-au", fixture("sif-student-amina.xml"))
     assert second["children"] == first["children"] and second["cases"] == first["cases"]
     assert second["cases_opened"] == []
@@ -98,9 +100,11 @@ def _child(caller, case_id) -> dict:
             "birth_date": child["birth_date"], "sex": child["sex"]}
 
 
-def test_sif_export_and_handover_validate_and_round_trip(kindergarten, school, make_hub):
+def test_sif_export_and_handover_validate_and_round_trip(kindergarten, school, make_hub, engine):
     xsd = require_shared(*SIF_XSD)
-    push(kindergarten, "kindergarten-v1", kindergarten_report())
+    first = push(kindergarten, "kindergarten-v1", kindergarten_report())
+    # the school takes part in the case (a push alone would not make it a participant)
+    take_into_case(engine, case_id=first["cases"][0], organization_id=school.org, role="school")
     case_id = push(school, "sif-au", fixture("sif-student-amina.xml"))["cases"][0]
     exported = school.get(f"/api/v1/cases/{case_id}/export", params={"format": "sif-au"})
     assert exported.status_code == 200, exported.text
