@@ -28,7 +28,7 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 @router.post("", status_code=201, response_model=ChildRead)
 def create_child(body: ChildCreate, session: DbSession, principal: Writer) -> ChildRead:
     guard.require_organization(principal)
-    child = service.create_child(session, data=body)
+    child = service.create_child(session, data=body, source_organization=principal.organization)
     audit.record(session, principal=principal, action="child.create", child_id=child.id)
     return ChildRead.model_validate(child)
 

@@ -1,6 +1,5 @@
-"""Rules for children: an identifier belongs to one child only; lookups by system|value.
-
-Keyword-only arguments; typed hub errors for conflicts and unknown children.
+"""Rules for children: an identifier belongs to one child only; lookups by system|value; a new child's demographics
+are its creator's version (hub.children.demographics). Keyword-only arguments; typed hub errors.
 """
 
 from __future__ import annotations
@@ -9,12 +8,15 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from hub.canonical.records import ChildRecord
 from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM
 from hub.children import repository
+from hub.children.demographics import DemographicSource, record_demographics
 from hub.children.models import Child, ChildIdentifier, Guardian
 from hub.children.schemas import ChildCreate, GuardianCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.identity.numbers import is_d_number
+from hub.organizations.models import Organization
 
 
 def parse_identifier_query(identifier: str) -> tuple[str, str]:
@@ -43,21 +45,23 @@ def guardian_from(data: GuardianCreate) -> Guardian:
     )
 
 
-def create_child(session: Session, *, data: ChildCreate) -> Child:
+def create_child(session: Session, *, data: ChildCreate, source_organization: Organization | None = None) -> Child:
+    """A new child; its demographics are the creating organisation's version (None: the hub itself, e.g. the demo)."""
     for ident in data.identifiers:
         if repository.by_identifier(session, ident.system, ident.value):
             raise Conflict(f"a child with identifier {ident.system}|… already exists", location="identifiers")
     child = Child(
+        id=uuid.uuid4(),
         identifiers=[ChildIdentifier(system=i.system, value=i.value) for i in data.identifiers],
-        names=[n.model_dump(mode="json") for n in data.names],
-        birth_date=data.birth_date,
-        sex=data.sex,
-        preferred_language=data.preferred_language,
-        languages=data.languages,
-        address=data.address.model_dump(mode="json") if data.address else None,
-        kommunenummer=data.address.kommunenummer if data.address else None,
         guardians=[guardian_from(g) for g in data.guardians],
     )
+    record = ChildRecord(
+        source_id=f"child/{child.id}", names=data.names, birth_date=data.birth_date, sex=data.sex,
+        preferred_language=data.preferred_language, languages=data.languages, address=data.address,
+    )
+    scope = str(source_organization.id) if source_organization else "hub"
+    source = DemographicSource(organization=source_organization, source_system=f"{scope}|api", source_format="api")
+    record_demographics(session, child=child, record=record, source=source, services=frozenset(), new_child=True)
     return repository.add(session, child)
 
 
