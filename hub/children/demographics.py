@@ -1,14 +1,13 @@
-"""The one writer of a child's demographics: every source's version is kept (child_demographics, with provenance), and
-Child's own columns show what the survivorship rule chooses: authoritative source, then the child's services, newest.
-
-Rule. A version ranks authoritative (the national registry: a source in HUB_AUTHORITATIVE_SOURCES), service (its
-organisation takes part in one of the child's cases; versions of the hub itself — a transfer its coordinator accepted,
-an operator's load — rank so too) or stranger. Field by field the hub shows the value of the best-ranked, newest
-version that has one; a field no eligible version gives keeps its value. While the child has services a stranger's
-version is not eligible at all: a push from an organisation with no part in the child's cases never changes what
-others see (its version is kept, and the push is put on the review list by the caller). A child nobody takes part in
-yet (a new child, or one only strangers told of) shows the newest versions of anyone.
+"""The one writer of a child's demographics: every source's version kept with its provenance (child_demographics), and
+the survivorship rule that chooses what Child's own columns show (authoritative source, the child's services, newest).
 """
+
+# The rule. A version ranks authoritative (the national registry: a source in HUB_AUTHORITATIVE_SOURCES), service (its
+# organisation takes part in one of the child's cases; the hub's own versions, such as an accepted transfer's, rank so
+# too) or stranger. Field by field the hub shows the value of the best-ranked, newest version that has one; a field no
+# eligible version gives keeps its value. While the child has services a stranger's version is not eligible at all: a
+# push from an organisation with no part in the child's cases never changes what others see (its version is kept, and
+# the caller puts the push on the review list). A child nobody takes part in yet shows the newest versions of anyone.
 
 from __future__ import annotations
 

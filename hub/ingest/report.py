@@ -52,6 +52,10 @@ class IngestReport(BaseModel):
         if value not in bucket:
             bucket.append(value)
 
+    def about_child(self, child_id: uuid.UUID) -> None:
+        if child_id not in self._touched_children:
+            self._touched_children.append(child_id)
+
     @property
     def touched_children(self) -> list[uuid.UUID]:
         """Every child this payload was about, named or not (for the audit trail; never in the answer)."""

@@ -1,9 +1,9 @@
 """Turns one parsed batch into hub rows: organisations, children, cases, guardians, entries (versioned), goals,
 measures, evaluations and consents, each keyed by (source system, record type, source id) with a content hash.
-
-A sender writes to a child's case only when it takes part in it (or opens it: the first to know the child). Records
-of a child whose case it takes no part in are held: kept in the raw archive, put on the review list, not written.
 """
+
+# A sender writes to a child's case only when it takes part in it (or opens it: the first to know the child). Records
+# of a child whose case it takes no part in are held: kept in the raw archive, put on the review list, not written.
 
 from __future__ import annotations
 
@@ -349,7 +349,7 @@ class BatchWriter:
         for review in resolution.reviews + twins:
             self.child_reviews.setdefault(child.id, []).append(review.id)
         self.children[rec.source_id] = child
-        self.report.touch(self.report._touched_children, child.id)
+        self.report.about_child(child.id)
         self.report.count(outcome)
         self.remember("child", rec.source_id, digest, child.id)
 
@@ -457,7 +457,7 @@ class BatchWriter:
     def list_children(self) -> None:
         """The report names the children (and their reviews) the sender takes part in a case of; the rest are counted."""
         sender = self.sender_organization
-        for child_id in self.report._touched_children:
+        for child_id in self.report.touched_children:
             listed = (
                 sender is None
                 or child_id in self.cases
