@@ -1,8 +1,8 @@
 """Demographics have owners: each source's version of a child's demographics (child_demographics, with provenance and
 the source's standing), and the review list learns of stranger pushes (kind, sender, payload, version, records held).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
