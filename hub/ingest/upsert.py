@@ -241,12 +241,16 @@ class BatchWriter:
                 self.session.add(org)
                 self.session.flush()
             else:
-                outcome = "updated" if key is None else outcome
-        if outcome == "updated":
-            if rec.name:
-                org.name = rec.name
-            if rec.kommunenummer:
-                org.kommunenummer = rec.kommunenummer
+                outcome = "unchanged"  # linked to the registry's organisation; nothing of it changes
+        elif outcome == "updated":
+            outcome = "unchanged"  # a payload's later version of it changes nothing in the registry either
+        # The organisation registry is the operators' (`stafett orgs`, the admin API): a payload links to a known
+        # organisation or adds a new one, and never renames or moves one (a stranger's push renamed any service).
+        differs = [f for f, theirs, ours in (("name", rec.name, org.name), ("kommunenummer", rec.kommunenummer, org.kommunenummer))
+                   if theirs and theirs != ours]
+        if differs:
+            self.warn("organisation-registry-kept", f"organisation {rec.source_id}: the payload's {' and '.join(differs)} "
+                      "differ from the hub's registry, which is kept", f"organisation {rec.source_id}")
         self.orgs[rec.source_id] = org
         self.report.count(outcome)
         self.remember("organization", rec.source_id, digest, org.id)
