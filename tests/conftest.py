@@ -163,6 +163,7 @@ def hub_settings(url: str, oidc_jwks_file: Path, **overrides) -> Settings:
 
     values = {
         "database_url": url,
+        "public_url": "http://testserver",  # the TestClient's base URL: the token audience
         "municipality": "1106",
         "oidc_issuer": OIDC_ISSUER,
         "oidc_audience": OIDC_AUDIENCE,

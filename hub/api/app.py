@@ -4,6 +4,7 @@ and the hub's keys made sure of at start-up.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,9 @@ from adapters.fhir_r4 import validation as fhir_validation
 
 from hub.api import problems
 from hub.audit import service as audit_service
+from hub.api.edges import BodyLimit, NoStore
+from hub.auth import ratelimit
+from hub.auth.gate import SigningKeys, TokenGate
 from hub.audit.endpoints import router as audit_router
 from hub.auth.endpoints import router as auth_router
 from hub.cases.endpoints import router as cases_router
@@ -33,6 +37,8 @@ from hub.keys.service import ensure_keys
 from hub.me.endpoints import router as me_router
 from hub.organizations.endpoints import router as organizations_router
 from hub.transfer.endpoints import router as transfer_router
+
+log = logging.getLogger("hub.api")
 
 ROUTERS = (
     auth_router,
@@ -60,6 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not settings.public_url:
+            log.warning(
+                "HUB_PUBLIC_URL is not set: tokens are issued for and checked against %s (from HUB_HOST and HUB_PORT); "
+                "set it to the URL callers use", settings.base_url,
+            )
+        if settings.oidc_issuer and not settings.oidc_audience:
+            log.warning("HUB_OIDC_AUDIENCE is not set: no ID token is accepted, guardians and young people cannot log in")
         with session_scope(engine) as session:
             ensure_keys(session, settings=settings)
         fhir_validation.warm_up(settings.validation_workers)
@@ -80,8 +93,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checkpointer = checkpointer
     app.state.sessionmaker = session_factory(engine)
     app.state.sessionmaker.configure(info=audit_service.session_info(settings))  # the audit's person-reference key
+    app.state.signing_keys = SigningKeys(engine)
+    app.state.token_buckets = ratelimit.token_buckets(settings)
     problems.install(app)
+    # Outermost last: no-store on every answer, the access log, the body cap, then the token gate (before any body).
+    app.add_middleware(TokenGate)
+    app.add_middleware(BodyLimit)
     install_access_log(app)
+    app.add_middleware(NoStore)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

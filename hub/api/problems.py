@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hub.api import routes
+from hub.api.edges import BodyTooLarge
 from hub.core.errors import HubError
 
 log = logging.getLogger("hub.api")
@@ -67,6 +69,21 @@ def render(
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
+def response_for(request: Request, exc: HubError) -> JSONResponse:
+    """The answer for an expected failure: problem+json, or an OperationOutcome on /fhir."""
+    return render(
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        slug=exc.slug,
+        fhir_code=exc.fhir_code,
+        location=exc.location,
+        extra=exc.extra,
+        headers=exc.headers or None,
+    )
+
+
 def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     errors = []
     for err in exc.errors():
@@ -77,20 +94,18 @@ def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str,
     return summary or "the request is not valid", errors
 
 
+def _allow(request: Request) -> dict[str, str]:
+    return {"Allow": ", ".join(routes.allowed_methods(request.app, request.url.path))}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(request: Request, exc: HubError) -> JSONResponse:
-        return render(
-            request,
-            status=exc.status,
-            title=exc.title,
-            detail=exc.detail,
-            slug=exc.slug,
-            fhir_code=exc.fhir_code,
-            location=exc.location,
-            extra=exc.extra,
-            headers=exc.headers or None,
-        )
+        return response_for(request, exc)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return response_for(request, exc.error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -137,4 +152,5 @@ def install(app: FastAPI) -> None:
             detail=str(exc.detail) if exc.status_code != 404 else f"no resource at {request.url.path}",
             slug="http-" + str(exc.status_code),
             fhir_code=code,
+            headers=_allow(request) if exc.status_code == 405 else (dict(exc.headers) if exc.headers else None),
         )

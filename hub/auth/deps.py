@@ -4,21 +4,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from fastapi import Depends, Request
-from joserfc import jws
 
 from hub.api.deps import DbSession
-from hub.auth import clients, tokens
+from hub.auth import clients, gate, tokens
 from hub.auth.principal import Principal
 from hub.core.errors import Forbidden, InvalidToken, Unauthorized
 
 
 def issuer_of(request: Request) -> str:
-    settings = request.app.state.settings
-    return (settings.public_url or str(request.base_url)).rstrip("/")
+    """The hub's base URL from its settings: never from the request (a Host header is the caller's to choose)."""
+    return request.app.state.settings.base_url
 
 
 def token_endpoint_of(request: Request) -> str:
@@ -26,29 +24,17 @@ def token_endpoint_of(request: Request) -> str:
 
 
 def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("this endpoint needs an access token: Authorization: Bearer <token>")
-    return token.strip()
-
-
-def _unverified_claims(token: str) -> dict:
-    """The token's claims, unverified: only to pick which check applies ({} when it is no readable JWS)."""
-    try:
-        claims = json.loads(jws.extract_compact(token.encode()).payload)
-    except Exception:  # noqa: BLE001 - anything unreadable is simply not ours
-        return {}
-    return claims if isinstance(claims, dict) else {}
+    return gate.bearer(request.headers.get("authorization", ""))
 
 
 def authenticate(request: Request, session: DbSession) -> Principal:
     token = _bearer(request)
     issuer = issuer_of(request)
     settings = request.app.state.settings
-    claimed = _unverified_claims(token)
+    claimed = tokens.unverified_claims(token)
     if claimed.get("iss") == issuer:
-        claims = tokens.verify_access_token(session, token=token, issuer=issuer)
+        # The gate (hub.auth.gate) checked this token's signature and claims before the body was read.
+        claims = gate.verified_claims(request.scope, token) or tokens.verify_access_token(session, token=token, issuer=issuer)
         found = clients.get_client_with_organization(session, client_id=claims["sub"])
         if found is None or found[0].status != "active":
             raise InvalidToken("the client of this token is revoked")
@@ -63,7 +49,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             organization=organization,
         )
     elif tokens.is_person_token(claimed, settings=settings):
-        claims = tokens.verify_id_token(token, settings=settings)
+        claims = gate.verified_claims(request.scope, token) or tokens.verify_id_token(token, settings=settings)
         principal = Principal(kind="person", token_id=str(claims.get("jti") or claims.get("sid") or ""), national_id=claims["pid"])
     else:
         raise tokens.not_for_this_hub(claimed, settings=settings)

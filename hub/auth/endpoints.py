@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from hub.api.deps import DbSession
-from hub.auth import tokens
+from hub.auth import ratelimit, tokens
 from hub.auth.deps import issuer_of, token_endpoint_of
 from hub.db.engine import begin_writing
 from hub.keys import service as keys
@@ -25,20 +25,34 @@ def _oauth_error(exc: tokens.OAuthError) -> JSONResponse:
     headers = {"Cache-Control": "no-store"}
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer error="invalid_client"'
+    if exc.status == 429:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
     return JSONResponse({"error": exc.error, "error_description": exc.detail}, status_code=exc.status, headers=headers)
 
 
 @router.post("/oauth/token", summary="OAuth2 client credentials with a private_key_jwt client assertion")
 async def token(request: Request) -> JSONResponse:
-    body = await request.body()
-    if len(body) > 64 * 1024:
-        return _oauth_error(tokens.OAuthError("invalid_request", "the token request is too large"))
+    address = request.client.host if request.client else "unknown"
+    wait = _limits(request, "address").take(address)
+    if wait:
+        return _oauth_error(_too_many("from this address", wait))
+    body = await request.body()  # (capped by hub.api.edges.BodyLimit at HUB_TOKEN_REQUEST_MAX_BYTES)
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return _oauth_error(tokens.OAuthError("invalid_request", "send the token request as application/x-www-form-urlencoded"))
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     # The database work runs in a worker thread: waiting for the write lock on the event loop would stop every other
     # request, including the one holding the lock from finishing (a stall until the busy timeout).
     return await run_in_threadpool(_issue, request, form)
+
+
+def _limits(request: Request, kind: str) -> ratelimit.Buckets:
+    return request.app.state.token_buckets[kind]
+
+
+def _too_many(whom: str, wait: int) -> tokens.OAuthError:
+    error = tokens.OAuthError("temporarily_unavailable", f"too many token requests {whom}; retry after {wait} s", status=429)
+    error.extra["retry_after"] = wait
+    return error
 
 
 def _issue(request: Request, form: dict[str, str]) -> JSONResponse:
@@ -70,6 +84,9 @@ def _token(session, request: Request, form: dict[str, str]) -> JSONResponse:  # 
     )
     if form.get("client_id") and form["client_id"] != client.client_id:
         raise tokens.OAuthError("invalid_client", "client_id does not match the assertion", status=401)
+    wait = _limits(request, "client").take(client.client_id)
+    if wait:
+        raise _too_many("for this client", wait)  # (the transaction, and so the assertion's jti, is rolled back)
     requested = form.get("scope", "").split() or list(client.scopes)
     not_allowed = [s for s in requested if s not in client.scopes]
     if not_allowed:

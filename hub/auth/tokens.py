@@ -125,8 +125,13 @@ def issue_access_token(session: Session, *, client: Client, scopes: list[str], i
 
 
 def verify_access_token(session: Session, *, token: str, issuer: str) -> dict[str, Any]:
+    return verify_access_token_with(keys.verification_keys(session), token=token, issuer=issuer)
+
+
+def verify_access_token_with(key_set: KeySet, *, token: str, issuer: str) -> dict[str, Any]:
+    """The claims of one of this hub's access tokens, checked against `key_set` (its signing keys' public parts)."""
     try:
-        decoded = jwt.decode(token, keys.verification_keys(session), algorithms=[HUB_TOKEN_ALG])
+        decoded = jwt.decode(token, key_set, algorithms=[HUB_TOKEN_ALG])
     except (JoseError, ValueError):
         raise _unauthorized("the access token is not valid") from None
     claims = decoded.claims
@@ -135,6 +140,15 @@ def verify_access_token(session: Session, *, token: str, issuer: str) -> dict[st
     if not isinstance(claims.get("exp"), int) or claims["exp"] <= _now():
         raise _unauthorized("the access token has expired")
     return claims
+
+
+def unverified_claims(token: str) -> dict[str, Any]:
+    """The token's claims, unverified: only to pick which check applies ({} when it is no readable JWS)."""
+    try:
+        claims = json.loads(jws.extract_compact(token.encode()).payload)
+    except Exception:  # noqa: BLE001 - anything unreadable is simply not ours
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 @lru_cache(maxsize=4)
@@ -162,6 +176,9 @@ def not_for_this_hub(claims: dict[str, Any], *, settings: Settings) -> HubError:
 def verify_id_token(token: str, *, settings: Settings) -> dict[str, Any]:
     if not settings.oidc_issuer or not settings.oidc_jwks_file:
         raise _unauthorized("this hub has no OpenID Connect issuer configured for persons")
+    if not settings.oidc_audience:
+        # Without an audience any token the issuer made for any other service would open this hub.
+        raise _unauthorized("this hub accepts no ID tokens: HUB_OIDC_AUDIENCE (the client id it has at the issuer) is not configured")
     path = Path(settings.oidc_jwks_file)
     try:
         header, _ = _unverified(token)
@@ -178,14 +195,26 @@ def verify_id_token(token: str, *, settings: Settings) -> dict[str, Any]:
     audiences = [audiences] if isinstance(audiences, str) else audiences or []
     if claims.get("iss") != settings.oidc_issuer:
         raise _unauthorized("the ID token comes from an issuer this hub does not trust")
-    if settings.oidc_audience and settings.oidc_audience not in audiences:
+    if settings.oidc_audience not in audiences:
         raise _unauthorized("the ID token is not meant for this hub (aud)")
-    if not isinstance(claims.get("exp"), int) or claims["exp"] <= _now():
-        raise _unauthorized("the ID token has expired")
+    _check_id_token_times(claims, settings)
     pid = claims.get("pid")
     if not isinstance(pid, str) or national_id_problem(pid):
         raise _unauthorized("the ID token carries no valid national id (pid)")
     return claims
+
+
+def _check_id_token_times(claims: dict[str, Any], settings: Settings) -> None:
+    now, skew, longest = _now(), settings.oidc_clock_skew_seconds, settings.oidc_max_token_lifetime_seconds
+    exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
+    if not isinstance(exp, int) or not isinstance(iat, int):
+        raise _unauthorized("the ID token needs numeric exp and iat")
+    if exp <= now:
+        raise _unauthorized("the ID token has expired")
+    if iat > now + skew or (isinstance(nbf, int) and nbf > now + skew):
+        raise _unauthorized("the ID token is not valid yet (iat or nbf is in the future)")
+    if exp - iat > longest or exp - now > longest + skew:
+        raise _unauthorized(f"the ID token lives longer than this hub accepts ({longest} s)")
 
 
 def _unauthorized(message: str) -> HubError:

@@ -85,7 +85,7 @@ def list_cases(
     municipality: str | None = None,
     status: CaseStatus | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=2**31 - 1),  # bounded: past 2^63 the database driver fails
 ) -> list[CaseSummary]:
     guard.require_organization(principal)
     cases = service.list_cases(

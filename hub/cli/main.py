@@ -100,6 +100,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from hub.core.runtime import tune_gc_for_serving
 
     configure(settings.log_level)
+    # The address served is the hub's base URL when HUB_PUBLIC_URL is unset (tokens never take it from a Host header).
+    settings = settings.model_copy(update={"host": host, "port": port})
     app = create_app(settings)
     tune_gc_for_serving()
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

@@ -22,7 +22,13 @@ class Settings(BaseSettings):
     port: int = 8000
     hub_name: str = "stafett-hub"
     municipality: str | None = Field(default=None, description="kommunenummer this hub serves by default")
-    max_payload_bytes: int = 20 * 1024 * 1024
+    max_payload_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, description="largest payload pushed to ingest or POST /fhir (413 beyond it)"
+    )
+    api_max_body_bytes: int = Field(
+        default=1024 * 1024, gt=0, description="largest body of any other /api or /fhir request (JSON writes); 413 beyond it"
+    )
+    token_request_max_bytes: int = Field(default=64 * 1024, gt=0, description="largest body of POST /oauth/token")
     max_json_depth: int = 64
     max_xml_seconds: float = 5.0
     validation_workers: int = Field(
@@ -59,19 +65,36 @@ class Settings(BaseSettings):
     require_shared_data: bool = False
     log_level: str = "INFO"
     public_url: str | None = Field(
-        default=None, description="the hub's external base URL; the token endpoint audience is <public_url>/oauth/token"
+        default=None,
+        description="the hub's external base URL: the issuer and audience of its access tokens, the client assertion "
+        "audience <public_url>/oauth/token and the base of FHIR URLs; without it http://<host>:<port> (never the "
+        "request's Host header), with a warning at start",
     )
     access_token_seconds: int = Field(default=300, le=300)
     assertion_max_lifetime_seconds: int = 120
     assertion_iat_skew_seconds: int = 10
     oidc_issuer: str | None = None
-    oidc_audience: str | None = None
+    oidc_audience: str | None = Field(
+        default=None, description="the aud an ID token must name; without it no ID token is accepted (guardians cannot log in)"
+    )
     oidc_jwks_file: Path | None = None
     authoritative_sources: str = Field(
         default="",
         description="organisasjonsnummer (comma-separated) of the sources whose demographics of a child rank as the "
         "national registry's, over every other source (none by default)",
     )
+    oidc_max_token_lifetime_seconds: int = Field(
+        default=3600, gt=0, description="an ID token whose exp is further than this from its iat, or from now, is refused"
+    )
+    oidc_clock_skew_seconds: int = Field(default=30, ge=0, description="leeway for an ID token's iat and nbf against this hub's clock")
+    token_rate_per_client: float = Field(
+        default=30.0, gt=0, description="POST /oauth/token: tokens a client may get per minute (a bucket of token_burst_per_client)"
+    )
+    token_burst_per_client: int = Field(default=10, ge=1)
+    token_rate_per_address: float = Field(
+        default=120.0, gt=0, description="POST /oauth/token: requests per minute from one remote address (a bucket of token_burst_per_address)"
+    )
+    token_burst_per_address: int = Field(default=60, ge=1)
     young_person_consent_age: int = Field(default=15, ge=15, le=16)
     guardian_health_cutoff_age: int = 16
     # transfer between hubs and the worker (issue 7)
@@ -118,6 +141,14 @@ class Settings(BaseSettings):
     def is_authoritative(self, orgnr: str | None) -> bool:
         """Whether an organisation (by organisasjonsnummer) is configured as an authoritative source of demographics."""
         return bool(orgnr) and orgnr in {part.strip() for part in self.authoritative_sources.split(",") if part.strip()}
+
+    @property
+    def base_url(self) -> str:
+        """The hub's external base URL: HUB_PUBLIC_URL, else http://<host>:<port> of this process's settings."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,9 @@ def server_url(app) -> Iterator[str]:
         assert thread.is_alive(), "uvicorn stopped while starting"
         time.sleep(0.01)  # polling for readiness with a deadline, not a sleep used as synchronisation
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    app.state.settings = app.state.settings.model_copy(update={"public_url": url})  # the port is known only now
+    yield url
     server.should_exit = True
     thread.join(timeout=20)
 
