@@ -26,6 +26,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from adapters.fhir_r4.checks import check_payload
+from adapters.fhir_r4.codes import CodeNotInValueSet, check_codes
 from hub.core.errors import PayloadRejected
 
 log = logging.getLogger("hub.fhir.validation")
@@ -50,22 +51,38 @@ def _describe(error: ValidationError, resource_type: str) -> str:
     return "invalid FHIR resource: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
 
 
-def problem_of(data: dict[str, Any]) -> str | None:
-    """Why fhir.resources R4B refuses the payload, or else why the structural checks do; None when it is valid."""
+def problem_of(data: dict[str, Any]) -> PayloadRejected | None:
+    """Why fhir.resources R4B refuses the payload, or else why the structural checks or the required bindings do;
+    None when it is valid."""
     resource_type = data.get("resourceType")
     try:
         model_for(resource_type).model_validate(data)
         check_payload(data)
+        check_codes(data)
     except PayloadRejected as exc:
-        return exc.detail
+        return exc
     except ValidationError as exc:
-        return _describe(exc, resource_type)
+        return PayloadRejected(_describe(exc, resource_type))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        return f"invalid FHIR {resource_type}: {exc}"
+        return PayloadRejected(f"invalid FHIR {resource_type}: {exc}")
     return None
 
 
-def problem_of_json(text: bytes) -> str | None:
+def encode_problem(problem: PayloadRejected) -> tuple[int, bytes]:
+    """A refusal as the worker answers it: (status, message)."""
+    if isinstance(problem, CodeNotInValueSet):
+        return CODE_INVALID, json.dumps([problem.detail, problem.location]).encode()
+    return INVALID, problem.detail.encode()
+
+
+def decode_problem(status: int, message: str) -> PayloadRejected:
+    if status == CODE_INVALID:
+        detail, location = json.loads(message)
+        return CodeNotInValueSet(detail, location=location)
+    return PayloadRejected(message)
+
+
+def problem_of_json(text: bytes) -> PayloadRejected | None:
     """problem_of() for JSON text (runs in the worker process, while the hub's own loader reads the same text: where
     that loader refuses it, this answer is dropped)."""
     return problem_of(json.loads(text))
@@ -75,12 +92,12 @@ def validate(data: dict[str, Any]) -> None:
     """Validate in this thread; a fault becomes PayloadRejected naming it."""
     problem = problem_of(data)
     if problem is not None:
-        raise PayloadRejected(problem)
+        raise problem
 
 
 REQUEST = struct.Struct(">Q")  # payload length, then the JSON text
 ANSWER = struct.Struct(">BI")  # status, message length, then the message (UTF-8)
-VALID, INVALID, FAILED = 0, 1, 2
+VALID, INVALID, FAILED, CODE_INVALID = 0, 1, 2, 3
 
 
 class _Worker:
@@ -98,7 +115,7 @@ class _Worker:
         self.process.stdin.write(REQUEST.pack(len(text)) + text)
         self.process.stdin.flush()
 
-    def receive(self) -> str | None:
+    def receive(self) -> PayloadRejected | None:
         header = self.process.stdout.read(ANSWER.size)
         if len(header) < ANSWER.size:
             raise EOFError("validation worker stopped")
@@ -106,7 +123,7 @@ class _Worker:
         message = self.process.stdout.read(size).decode()
         if status == FAILED:
             raise RuntimeError(f"the FHIR validator failed ({message})")
-        return message if status == INVALID else None
+        return None if status == VALID else decode_problem(status, message)
 
     def stop(self) -> None:
         self.process.kill()
@@ -164,7 +181,7 @@ class Verdict:
     def __init__(self, data: dict[str, Any] | None, worker: _Worker | None = None, workers: _Workers | None = None):
         self._data = data
         self._worker, self._workers = worker, workers
-        self._problem: str | None = problem_of(data) if worker is None and data is not None else None
+        self._problem: PayloadRejected | None = problem_of(data) if worker is None and data is not None else None
 
     def for_data(self, data: dict[str, Any]) -> Verdict:
         """Give a verdict started on JSON text (start_on_text) the data the caller's loader read from it; without a
@@ -213,7 +230,7 @@ class Verdict:
             else:
                 self._workers.checkin(worker)
         if self._problem is not None:
-            raise PayloadRejected(self._problem)
+            raise self._problem
 
 
 _pools: dict[int, _Workers] = {}

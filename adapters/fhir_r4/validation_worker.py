@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from adapters.fhir_r4.validation import ANSWER, FAILED, INVALID, REQUEST, VALID, WARM_UP, problem_of_json
+from adapters.fhir_r4.validation import ANSWER, FAILED, REQUEST, VALID, WARM_UP, encode_problem, problem_of_json
 from hub.core.runtime import tune_gc_for_serving
 
 
@@ -26,10 +26,9 @@ def main() -> None:
         text = requests.read(size)
         try:
             problem = problem_of_json(text)
-            status, message = (VALID, "") if problem is None else (INVALID, problem)
+            status, body = (VALID, b"") if problem is None else encode_problem(problem)
         except Exception as exc:  # a fault of the validator itself: the hub answers 500, as it would in its own thread
-            status, message = FAILED, type(exc).__name__
-        body = message.encode()
+            status, body = FAILED, type(exc).__name__.encode()
         answers.write(ANSWER.pack(status, len(body)) + body)
         answers.flush()
 
