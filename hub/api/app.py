@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from adapters.fhir_r4 import validation as fhir_validation
 
-from hub.api import problems
+from hub.api import openapi, problems
 from hub.audit import service as audit_service
 from hub.api.edges import BodyLimit, NoStore
 from hub.auth import ratelimit
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signing_keys = SigningKeys(engine)
     app.state.token_buckets = ratelimit.token_buckets(settings)
     problems.install(app)
+    openapi.install(app)
     # Outermost last: no-store on every answer, the access log, the body cap, then the token gate (before any body).
     app.add_middleware(TokenGate)
     app.add_middleware(BodyLimit)
