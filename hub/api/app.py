@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.public_url:
             log.warning(
-                "HUB_PUBLIC_URL is not set: tokens are issued for and checked against %s (from HUB_HOST and HUB_PORT); "
+                "HUB_PUBLIC_URL is not set: tokens are issued for and checked against %s (the address served); "
                 "set it to the URL callers use", settings.base_url,
             )
         if settings.oidc_issuer and not settings.oidc_audience:
