@@ -18,6 +18,7 @@ class Served:
     hub: HubProcess
     http: httpx.Client
     system: Caller
+    folder: Path
 
     def rss_kib(self) -> int:
         for line in Path(f"/proc/{self.hub.proc.pid}/status").read_text().splitlines():
@@ -32,7 +33,7 @@ def start_served(folder: Path, oidc_key, **env: str) -> Served:
     hub.start()
     http = httpx.Client(base_url=hub.url, timeout=30.0)
     callers = Callers(http, hub.engine(), oidc_key)
-    return Served(hub, http, callers.system())
+    return Served(hub, http, callers.system(), folder)
 
 
 def stop_served(served: Served) -> None:

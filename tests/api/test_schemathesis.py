@@ -36,7 +36,6 @@ def served(tmp_path_factory: pytest.TempPathFactory, oidc_key) -> Iterator[Serve
     jwks = folder / "oidc-jwks.json"
     jwks.write_text(json.dumps(oidc_jwks(oidc_key)))
     served = start_served(folder, oidc_key, HUB_OIDC_ISSUER=OIDC_ISSUER, HUB_OIDC_AUDIENCE=OIDC_AUDIENCE, HUB_OIDC_JWKS_FILE=str(jwks))
-    served.folder = folder
     yield served
     stop_served(served)
 
