@@ -1,12 +1,15 @@
 """The adapter contract (DESIGN.md §4): a format id, media types, sector, version, parse() and optional render().
 
-parse() returns a ParsedBatch and raises hub.core.errors.PayloadRejected (4xx) naming the fault on bad input.
+parse() raises hub.core.errors.PayloadRejected (4xx) naming the fault; ContractDeclaration: how adapters.testing tests it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from typing import ClassVar, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal, Protocol, runtime_checkable
 
 from hub.canonical import ParsedBatch, Sector
 
@@ -45,3 +48,38 @@ class Renderer(Protocol):
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         """Render one child's consent-filtered case (a ParsedBatch with one child) into the format."""
         ...
+
+
+SHARED: Literal["shared"] = "shared"
+"""A sample root: the folder of real external data (../shared/data or HUB_SHARED_DATA), found by whoever runs the suite."""
+
+
+@dataclass(frozen=True)
+class SampleFiles:
+    """Real payloads the adapter is tested on: `pattern` (a glob) under `root`, sent with `media_type`.
+
+    `refused` says why these payloads are refused (PayloadRejected); None means they parse. A pattern that finds no
+    file fails the contract test: a declared sample is never silently absent.
+    """
+
+    pattern: str
+    root: Path | Literal["shared"] = SHARED
+    media_type: str | None = None
+    refused: str | None = None
+
+
+Census = Callable[[bytes, "str | None"], Iterable["str | tuple[str, ...]"]]
+"""The records a payload holds, one key each (or a tuple of alternative keys), found without the adapter's mapping:
+each must be the source_id of a parsed record, or a not_mapped path (or its start, up to a separator)."""
+
+
+@dataclass(frozen=True)
+class ContractDeclaration:
+    """What the contract suite (adapters.testing) needs of one adapter, declared by the adapter as `contract`.
+
+    opt_outs name a check the adapter does not pass ("round_trip", "census") with the reason; they are reported.
+    """
+
+    samples: tuple[SampleFiles, ...]
+    census: Census | None = None
+    opt_outs: Mapping[str, str] = field(default_factory=dict)
