@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from adapters.base import ContractDeclaration
+from adapters.fhir_r4.contract import CONTRACT
 from adapters.fhir_r4.mapper import FORMAT_ID, map_payload
 from adapters.fhir_r4.reader import read, read_validating_aside
 from adapters.fhir_r4.validation import Verdict
@@ -24,6 +26,7 @@ class FhirR4Adapter:
     )
     sector: ClassVar[Sector] = Sector.health
     version: ClassVar[str] = "4.0.1"
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         return map_payload(read(payload, media_type=media_type))

@@ -9,7 +9,9 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
+from adapters.base import ContractDeclaration
 from adapters.kindergarten.constants import FORMAT_ID, MAPPING_VERSION
+from adapters.kindergarten.contract import CONTRACT
 from adapters.kindergarten.parser import parse_report
 from adapters.kindergarten.render import render_report
 from hub.canonical.records import ParsedBatch
@@ -22,6 +24,7 @@ class KindergartenAdapter:
     media_types: ClassVar[tuple[str, ...]] = ("application/xml",)
     sector: ClassVar[Sector] = Sector.kindergarten
     version: ClassVar[str] = MAPPING_VERSION
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         try:

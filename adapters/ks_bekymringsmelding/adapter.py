@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from adapters.base import ContractDeclaration
+from adapters.ks_bekymringsmelding.contract import CONTRACT
 from adapters.ks_bekymringsmelding.detect import detect
 from adapters.ks_bekymringsmelding.mapping import FORMAT, map_report
 from adapters.ks_bekymringsmelding.schemas import validate_report
@@ -20,6 +22,7 @@ class KsBekymringsmeldingAdapter:
     media_types: ClassVar[tuple[str, ...]] = ("application/json",)
     sector: ClassVar[Sector] = Sector.child_welfare
     version: ClassVar[str] = "1"
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         """Parse one report; `media_type` may carry the Fiks IO message type (meldingstype=...) to fix v1/v2."""

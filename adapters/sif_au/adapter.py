@@ -9,7 +9,9 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
+from adapters.base import ContractDeclaration
 from adapters.sif_au.constants import FORMAT_ID, MAPPING_VERSION
+from adapters.sif_au.contract import CONTRACT
 from adapters.sif_au.parser import parse_payload
 from adapters.sif_au.render import render_batch
 from hub.canonical.records import ParsedBatch
@@ -22,6 +24,7 @@ class SifAuAdapter:
     media_types: ClassVar[tuple[str, ...]] = ("application/xml", "text/xml")
     sector: ClassVar[Sector] = Sector.school
     version: ClassVar[str] = MAPPING_VERSION
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         try:

@@ -10,7 +10,9 @@ from typing import ClassVar
 from lxml import etree
 from pydantic import ValidationError
 
+from adapters.base import ContractDeclaration
 from adapters.ssb_barnevern.context import MappingContext
+from adapters.ssb_barnevern.contract import CONTRACT
 from adapters.ssb_barnevern.entries import ENTRY_MAPPERS
 from adapters.ssb_barnevern.identity import map_avgiver, map_case, map_child
 from adapters.ssb_barnevern.links import apply_deletions, apply_relations
@@ -47,6 +49,7 @@ class SsbBarnevernAdapter:
     media_types: ClassVar[tuple[str, ...]] = ("application/xml", "text/xml")
     sector: ClassVar[Sector] = Sector.child_welfare
     version: ClassVar[str] = "1"
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def __init__(self, mappings: MappingSet | None = None) -> None:
         self._mappings = mappings

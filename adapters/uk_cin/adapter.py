@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from adapters.base import ContractDeclaration
+from adapters.uk_cin.contract import CONTRACT
 from adapters.uk_cin.mapping import FORMAT, CinMapper
 from adapters.uk_cin.schema import detect_version, validate
 from hub.canonical import ParsedBatch, Sector
@@ -19,6 +21,7 @@ class UkCinAdapter:
     media_types: ClassVar[tuple[str, ...]] = ("application/xml", "text/xml")
     sector: ClassVar[Sector] = Sector.social
     version: ClassVar[str] = "1"
+    contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         root = parse_xml(payload)
