@@ -120,8 +120,8 @@ def _syntaxes(adapter: Adapter) -> dict[str, str]:
 
 def hostile_samples(adapter: Adapter, *, attacks: Path | None = None, samples: Sequence[Sample] = ()) -> list[Sample]:
     """Payloads every adapter refuses with PayloadRejected: built-in attacks for the syntaxes its media types name,
-    the attack corpora under `attacks` (xml-defusedxml, json-JSONTestSuite n_*.json) and the first half of each
-    parsing sample (a truncated real payload)."""
+    the attack corpora under `attacks` (xml-defusedxml, json-JSONTestSuite n_*.json) and each parsing sample
+    spoiled (see _spoiled), so that a reader which is lenient only inside a valid document is caught too."""
     syntaxes = _syntaxes(adapter)
     found = [Sample(name, payload, refused="hostile") for name, payload in _ANY_ATTACKS.items()]
     corpora = {"xml": ("xml-defusedxml", "*.xml"), "json": ("json-JSONTestSuite/test_parsing", "n_*.json")}
@@ -135,9 +135,35 @@ def hostile_samples(adapter: Adapter, *, attacks: Path | None = None, samples: S
                 raise MissingSamples(f"no attack files {pattern} under {attacks / folder}")
             found += [Sample(f"{folder}/{p.name}", p.read_bytes(), media_type, "hostile") for p in files]
     for sample in samples:
-        if sample.refused is None and len(sample.payload) > 2:
-            half = sample.payload[: len(sample.payload) // 2]
-            found.append(Sample(f"first half of {sample.name}", half, sample.media_type, "truncated"))
+        if sample.refused is None:
+            found += _spoiled(sample)
+    return found
+
+
+def _spoiled(sample: Sample) -> list[Sample]:
+    """A real sample made hostile where a lenient reader would still accept it: cut in half; a JSON object with NaN,
+    Infinity, its first key twice or a 100,000-deep array added; an XML document behind a DOCTYPE with an entity."""
+    payload, found = sample.payload, []
+    if len(payload) > 2:
+        found.append(Sample(f"{sample.name}, first half", payload[: len(payload) // 2], sample.media_type, "truncated"))
+    body = payload.lstrip().removeprefix(b"\xef\xbb\xbf")
+    if body.startswith(b"{") and len(body) > 2:
+        first_key = re.match(rb'\{\s*("(?:[^"\\]|\\.)*")\s*:', body)
+        additions = {"NaN": b'"contract-nan": NaN', "Infinity": b'"contract-infinity": Infinity',
+                     "deep nesting": b'"contract-deep": ' + b"[" * 100_000 + b"]" * 100_000}
+        if first_key:
+            additions["its first key twice"] = first_key.group(1) + b": null"
+        found += [Sample(f"{sample.name} + {name}", b"{" + added + b", " + body[1:], sample.media_type, "hostile")
+                  for name, added in additions.items()]
+    elif body.startswith(b"<"):
+        declaration = re.match(rb"<\?xml[^>]*\?>", body)
+        rest = body[declaration.end():] if declaration else body
+        root = re.search(rb"<([A-Za-z_][\w.:-]*)", rest)
+        if root:
+            doctype = b'<!DOCTYPE ' + root.group(1) + b' [<!ENTITY contract "entity">]>'
+            found.append(Sample(f"{sample.name} + DOCTYPE with an entity",
+                                (declaration.group(0) if declaration else b"") + doctype + rest,
+                                sample.media_type, "hostile"))
     return found
 
 
