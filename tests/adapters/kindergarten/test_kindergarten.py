@@ -14,11 +14,9 @@ from adapters.kindergarten import adapter
 from adapters.kindergarten.constants import ALLE_MED_SYSTEM, ASQ3_SYSTEM, TRAS_SYSTEM
 from adapters.kindergarten.xml import schema
 from adapters.sif_au import adapter as sif_adapter
-from hub.canonical.compare import content_view
 from hub.canonical.vocab import FNR_SYSTEM, ORGNR_SYSTEM, Category, EntryKind, Sector, Sensitivity
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
-from tests.adapters.contract import assert_contract
 from tests.shared_data import require_shared
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "schemas" / "examples" / "kindergarten-v1-example.xml"
@@ -91,11 +89,10 @@ def test_example_maps_strengths_decisions_measures_meetings():
     assert home_measure.payload == {"helped": True}
 
 
-def test_render_validates_and_round_trips():
-    batch = assert_contract("kindergarten-v1", _example())
-    rendered = adapter.render(batch)
+def test_render_validates_against_the_xsd():
+    """The round trip of the example is the contract's (tests/adapters/test_contract.py)."""
+    rendered = adapter.render(adapter.parse(_example()))
     assert schema().validate(parse_xml(rendered))
-    assert content_view(adapter.parse(rendered)) == content_view(batch)
 
 
 def test_foreign_entries_render_as_notes():

@@ -10,7 +10,6 @@ from adapters.ssb_barnevern import adapter
 from hub.canonical import CaseStatus, Category, EntryKind, MeasureStatus, Sector, Sensitivity
 from hub.canonical.vocab import FNR_SYSTEM, ORGNR_SYSTEM
 from hub.core.errors import PayloadRejected
-from tests.adapters.contract import assert_contract
 from tests.adapters.ssb_barnevern.conftest import example, parse_example
 from tests.shared_data import shared_files
 
@@ -20,8 +19,10 @@ EXAMPLES = [p.name for p in shared_files("ssb-barnevern", "examples", pattern="t
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_every_example_passes_the_contract_and_identifies_child_and_service(name):
-    batch = assert_contract("ssb-barnevern", example(name))
+def test_every_example_identifies_child_and_service(name):
+    """The contract itself (tests/adapters/test_contract.py) runs on these examples too."""
+    batch = adapter.parse(example(name))
+    assert batch.format == "ssb-barnevern"
     assert batch.format_version == "1.2"
     assert batch.mapping_version == "ssb-barnevern/1"
     assert batch.municipality == "3401"
