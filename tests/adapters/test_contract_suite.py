@@ -222,6 +222,12 @@ def test_an_opt_out_of_a_round_trip_that_passes_is_stale_and_fails():
     assert "remove the opt-out" in message
 
 
+def test_an_opt_out_of_a_round_trip_that_fails_holds_and_says_why():
+    suite = ContractSuite(RendersWithoutText(), SAMPLES, census=toy_census,
+                          opt_outs={"round_trip": "toy renders carry no text, by design"})
+    assert suite.check("round_trip") == "opted out: toy renders carry no text, by design"
+
+
 def test_opt_outs_name_an_optional_check_and_a_reason():
     assert "only census, round_trip may be opted out of" in _violation(
         Toy(), "metadata", opt_outs={"hostile_input": "our parser is trusted, honestly"})
