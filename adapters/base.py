@@ -1,6 +1,6 @@
 """The adapter contract (DESIGN.md §4): a format id, media types, sector, version, parse() and optional render().
 
-parse() raises hub.core.errors.PayloadRejected (4xx) naming the fault; ContractDeclaration: how adapters.testing tests it.
+parse() raises hub.core.errors.PayloadRejected (4xx) naming the fault; ContractDeclaration: how it is tested.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Renderer(Protocol):
 
 
 SHARED: Literal["shared"] = "shared"
-"""A sample root: the folder of real external data (../shared/data or HUB_SHARED_DATA), found by whoever runs the suite."""
+"""A sample root: the folder of real external data (../shared/data or HUB_SHARED_DATA), found by the suite's runner."""
 
 
 @dataclass(frozen=True)

@@ -84,9 +84,12 @@ _XML_ATTACKS = {
     "xml-billion-laughs": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;'
                           b'&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;'
                           b'&c;&c;&c;&c;">]><r>&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;</r>',
-    "xml-external-entity-file": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>',
-    "xml-external-entity-http": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]><r>&e;</r>',
-    "xml-parameter-entity": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]><r/>',
+    "xml-external-entity-file": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                                b"<r>&e;</r>",
+    "xml-external-entity-http": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>'
+                                b"<r>&e;</r>",
+    "xml-parameter-entity": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]>'
+                            b"<r/>",
     "xml-external-dtd": b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://127.0.0.1:9/r.dtd"><r/>',
     "xml-deep-nesting": b"<a>" * 100_000 + b"</a>" * 100_000,
     "xml-not-well-formed": b"<r><unclosed></r>",
