@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -276,9 +277,7 @@ def main() -> None:
         engine_a.dispose()
         engine_b.dispose()
         if not args.keep and not args.postgres:
-            for path in folder.iterdir():
-                path.unlink()
-            folder.rmdir()
+            shutil.rmtree(folder)  # the databases and the SQLite hubs' generated secrets folders
         elif args.keep:
             print(f"  kept: {folder}")
 
