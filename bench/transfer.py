@@ -66,8 +66,8 @@ def env_for(url: str, public: str, kommune: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update({
         "HUB_DATABASE_URL": url, "HUB_PUBLIC_URL": public, "HUB_MUNICIPALITY": kommune, "HUB_LOG_LEVEL": "WARNING",
-        "HUB_WORKER_POLL_SECONDS": "0.5", "HUB_TRANSFER_BATCH_SIZE": "50", "HUB_TRANSFER_BACKOFF_SECONDS": "0.5",
-        "HUB_TRANSFER_HTTP_TIMEOUT_SECONDS": "60",
+        "HUB_WORKER_POLL_SECONDS": "0.5", "HUB_OUTBOX_BATCH_SIZE": "50", "HUB_OUTBOX_BACKOFF_SECONDS": "0.5",
+        "HUB_OUTBOX_HTTP_TIMEOUT_SECONDS": "60", "HUB_TRANSFER_HTTP_TIMEOUT_SECONDS": "60",
     })
     if not url.startswith("sqlite"):  # a PostgreSQL hub has no default secrets folder (hub.keys.secrets)
         env["HUB_SECRETS_DIR"] = str(Path(tempfile.gettempdir()) / f"stafett-bench-secrets-{kommune}")

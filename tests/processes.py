@@ -32,12 +32,13 @@ STAFETT = str(Path(sys.executable).with_name("stafett"))
 # second. Everything else runs on the production defaults.
 WORKER_ENV = {
     "HUB_WORKER_POLL_SECONDS": "0.2",
-    "HUB_TRANSFER_BACKOFF_SECONDS": "0.2",
-    "HUB_TRANSFER_BACKOFF_MAX_SECONDS": "1.0",
+    "HUB_OUTBOX_BACKOFF_SECONDS": "0.2",
+    "HUB_OUTBOX_BACKOFF_MAX_SECONDS": "1.0",
+    "HUB_OUTBOX_HTTP_TIMEOUT_SECONDS": "2.0",
     "HUB_TRANSFER_HTTP_TIMEOUT_SECONDS": "2.0",
-    "HUB_TRANSFER_LEASE_SECONDS": "4",
-    "HUB_TRANSFER_MAX_ATTEMPTS": "60",
-    "HUB_TRANSFER_BATCH_SIZE": "5",
+    "HUB_OUTBOX_LEASE_SECONDS": "4",
+    "HUB_OUTBOX_MAX_ATTEMPTS": "60",
+    "HUB_OUTBOX_BATCH_SIZE": "5",
 }
 
 

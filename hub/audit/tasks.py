@@ -1,5 +1,5 @@
 """Scheduled job of the audit domain: append the chain's signed head to the anchor file (HUB_AUDIT_ANCHOR_FILE) every
-HUB_AUDIT_ANCHOR_SECONDS, when the chain has grown since the file's last line. Safe in several workers (one line each).
+HUB_AUDIT_ANCHOR_SECONDS and at a clean stop, when the chain has grown since the file's last line. Safe in several workers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from hub.audit import anchors
 from hub.core.settings import Settings
 from hub.db.engine import session_scope
+from hub.worker.jobs import Job
 
 log = logging.getLogger("hub.worker")
 
@@ -31,3 +32,9 @@ def anchor_chain(engine: Engine, settings: Settings) -> anchors.Anchor | None:
     anchors.append(path, anchor)
     log.info("audit chain anchored", extra={"seq": anchor.seq, "kid": anchor.kid})
     return anchor
+
+
+JOBS = [
+    Job("audit-anchor", anchor_chain, every=lambda settings: settings.audit_anchor_seconds, at_start=True, at_stop=True,
+        enabled=lambda settings: settings.audit_anchor_file is not None),
+]

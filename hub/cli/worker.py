@@ -1,6 +1,6 @@
-"""`stafett worker`: run the background jobs (outbox delivery with retries, transfer expiry, peer key refresh).
+"""`stafett worker`: run the background jobs every domain declares (outbox delivery, transfer expiry, key refresh, ...).
 
-`--once` delivers what is due now and exits (for cron and scripts).
+`--once` runs the jobs due at a worker's start once (delivers what is due now) and exits, for cron and scripts.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from hub.cli.common import check_secrets, migrated_settings, open_keys, settings
 from hub.core.logging import configure
 
 
-def worker(once: bool = typer.Option(False, "--once", help="deliver what is due now, then exit")) -> None:
+def worker(once: bool = typer.Option(False, "--once", help="run what is due now (deliver the outbox), then exit")) -> None:
     """Run the worker (APScheduler triggers; durable work in tables, safe with several workers on PostgreSQL)."""
+    from hub.outbox.tasks import DeliveryRun
     from hub.worker import runner
 
     check_secrets(cli_settings())
@@ -20,7 +21,7 @@ def worker(once: bool = typer.Option(False, "--once", help="deliver what is due 
     configure(settings.log_level)
     open_keys(settings)
     if once:
-        result = runner.run_once(settings)
-        typer.echo(f"claimed: {result.claimed} " + " ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())))
+        delivery = runner.run_once(settings).get("outbox-delivery", DeliveryRun())
+        typer.echo(f"claimed: {delivery.claimed} " + " ".join(f"{k}: {v}" for k, v in sorted(delivery.statuses.items())))
         return
     runner.run_forever(settings)

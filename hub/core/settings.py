@@ -8,14 +8,19 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _renamed(name: str) -> AliasChoices:
+    """HUB_OUTBOX_<name>, and HUB_TRANSFER_<name> as it was called before the outbox left the transfer domain."""
+    return AliasChoices(f"HUB_OUTBOX_{name.upper()}", f"HUB_TRANSFER_{name.upper()}")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore", populate_by_name=True)
 
     database_url: str = "sqlite:///./stafett.db"
     host: str = "127.0.0.1"
@@ -97,13 +102,26 @@ class Settings(BaseSettings):
     token_burst_per_address: int = Field(default=60, ge=1)
     young_person_consent_age: int = Field(default=15, ge=15, le=16)
     guardian_health_cutoff_age: int = 16
+    # the outbox's deliveries (hub.outbox). Each was a transfer setting and still answers to its old name:
+    # HUB_TRANSFER_MAX_ATTEMPTS for HUB_OUTBOX_MAX_ATTEMPTS and so on; where both are set, the new name wins.
+    outbox_max_attempts: int = Field(
+        default=10, ge=1, validation_alias=_renamed("max_attempts"), description="deliveries tried before an item is parked"
+    )
+    outbox_backoff_seconds: float = Field(
+        default=2.0, validation_alias=_renamed("backoff_seconds"), description="the wait after a first failure, doubled after each next one"
+    )
+    outbox_backoff_max_seconds: float = Field(
+        default=600.0, validation_alias=_renamed("backoff_max_seconds"), description="the longest wait between two attempts"
+    )
+    outbox_http_timeout_seconds: float = Field(
+        default=15.0, validation_alias=_renamed("http_timeout_seconds"), description="the timeout of one delivery"
+    )
+    outbox_lease_seconds: float = Field(
+        default=120.0, validation_alias=_renamed("lease_seconds"), description="how long a claim holds an item before another worker may take it"
+    )
+    outbox_batch_size: int = Field(default=20, validation_alias=_renamed("batch_size"), description="items one claim takes")
     # transfer between hubs and the worker (issue 7)
-    transfer_max_attempts: int = Field(default=10, ge=1, description="deliveries tried before an outbox item is parked")
-    transfer_backoff_seconds: float = 2.0
-    transfer_backoff_max_seconds: float = 600.0
-    transfer_http_timeout_seconds: float = 15.0
-    transfer_lease_seconds: float = 120.0
-    transfer_batch_size: int = 20
+    transfer_http_timeout_seconds: float = Field(default=15.0, description="the timeout of fetching other hubs' keys")
     transfer_max_package_bytes: int = 64 * 1024 * 1024
     transfer_pending_days: int = 30
     peer_jwks_ttl_seconds: int = 3600

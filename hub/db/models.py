@@ -14,6 +14,7 @@ from hub.identity import models as identity_models  # noqa: F401
 from hub.ingest import models as ingest_models  # noqa: F401
 from hub.keys import models as keys_models  # noqa: F401
 from hub.organizations import models as organizations_models  # noqa: F401
+from hub.outbox import models as outbox_models  # noqa: F401
 from hub.peers import models as peers_models  # noqa: F401
 from hub.transfer import models as transfer_models  # noqa: F401
 

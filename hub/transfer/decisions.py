@@ -19,9 +19,10 @@ from hub.cases.models import Participant
 from hub.core.errors import Conflict, NotFound
 from hub.core.settings import Settings
 from hub.peers import service as peers
-from hub.transfer import outbox, repository
+from hub.outbox import service as outbox
+from hub.transfer import repository
 from hub.transfer.importer import Importer
-from hub.transfer.messages import FEDERATION, own_url, receipt, seal_to
+from hub.transfer.messages import FEDERATION, outbox_kind, own_url, receipt, seal_to
 from hub.transfer.models import Transfer
 
 
@@ -53,7 +54,7 @@ def _send_receipt(session: Session, *, settings: Settings, transfer: Transfer) -
     if peer is None:
         raise NotFound(f"the origin hub {transfer.origin_hub} is no longer a registered peer; its receipt cannot be sent")
     body = seal_to(session, settings=settings, peer=peer, claims=receipt(session, settings=settings, transfer=transfer))
-    outbox.enqueue(session, kind="receipt", url=peer.base_url + FEDERATION + "/receipts", body=body, transfer=transfer)
+    outbox.enqueue(session, kind=outbox_kind("receipt"), url=peer.base_url + FEDERATION + "/receipts", body=body, subject=transfer)
 
 
 def accept(session: Session, *, settings: Settings, principal: Principal | None, transfer: Transfer, note: str | None = None) -> Transfer:

@@ -1,111 +1,61 @@
-"""Delivers claimed outbox items with httpx and settles each one: delivered, retried later with backoff, or parked
-(a refusal by the receiver, or too many failures), telling the transfer why. Receipts of revocations are applied.
+"""The outbox handlers of the transfer messages (package, revocation, receipt): each is POSTed sealed to the peer;
+a revocation's answer (the destination's signed receipt) is applied; a parked message tells its transfer why.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
-from dataclasses import dataclass
+from typing import Any
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from hub.core.errors import HubError
 from hub.core.settings import Settings
-from hub.db.engine import session_scope
+from hub.outbox import handlers
+from hub.outbox.handlers import Attempt, Handler, NotYet, Refused
+from hub.outbox.http_post import post
+from hub.outbox.models import OutboxItem
 from hub.peers import service as peers
-from hub.transfer import outbox, repository
+from hub.transfer import repository
 from hub.transfer import service as transfers
-from hub.transfer.models import OutboxItem
+from hub.transfer.messages import MESSAGES, outbox_kind
+from hub.transfer.models import Transfer
 from hub.transfer.seal import PackageRejected, peek, verify
 
-log = logging.getLogger("hub.worker.delivery")
+class TransferMessage(Handler):
+    def __init__(self, message: str) -> None:
+        self.message, self.kind = message, outbox_kind(message)
 
-PERMANENT = {400, 401, 403, 404, 405, 409, 410, 413, 415, 422}
+    def send(self, client: httpx.Client, item: OutboxItem) -> Attempt:
+        return post(client, item, content_type="application/jose")
 
-
-@dataclass
-class Attempt:
-    item_id: uuid.UUID
-    kind: str
-    transfer_id: uuid.UUID | None
-    ok: bool
-    permanent: bool
-    error: str | None
-    answer: dict | None
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-        return str(body.get("detail") or body.get("title") or "")[:500]
-    except ValueError:
-        return response.text[:200]
-
-
-def _concurrent_change(response: httpx.Response) -> bool:
-    """A 409 the receiver means as "a concurrent change got in the way, retry" (problem type .../conflict)."""
-    if response.status_code != 409:
-        return False
-    try:
-        return str(response.json().get("type", "")).endswith("/conflict")
-    except (ValueError, AttributeError):
-        return False
-
-
-def send(client: httpx.Client, item: OutboxItem) -> Attempt:
-    """One POST; never raises for network trouble (that is a retryable attempt)."""
-    base = dict(item_id=item.id, kind=item.kind, transfer_id=item.transfer_id)
-    try:
-        response = client.post(item.url, content=item.body, headers={"content-type": "application/jose", "x-outbox-item": str(item.id)})
-    except httpx.HTTPError as exc:
-        return Attempt(**base, ok=False, permanent=False, error=f"{type(exc).__name__} talking to {item.url}", answer=None)
-    if 200 <= response.status_code < 300:
+    def delivered(self, session: Session, *, item: OutboxItem, answer: dict[str, Any] | None, settings: Settings) -> None:
+        if self.message != "revocation" or (transfer := _transfer(session, item)) is None:
+            return
         try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        return Attempt(**base, ok=True, permanent=False, error=None, answer=answer)
-    permanent = response.status_code in PERMANENT and not _concurrent_change(response)
-    verb = "refused by the receiver" if permanent else "receiver failed"
-    return Attempt(**base, ok=False, permanent=permanent, error=f"{verb}: HTTP {response.status_code} {_detail(response)}".strip(), answer=None)
+            _apply_revocation_answer(session, settings, transfer, answer)
+        except PackageRejected as exc:
+            raise Refused(exc.detail) from exc
+        except HubError as exc:  # e.g. the peer's keys cannot be fetched right now
+            raise NotYet(exc.detail) from exc
 
-
-def settle(engine: Engine, settings: Settings, attempt: Attempt, *, worker_id: str) -> str:
-    """Record the outcome of one attempt in its own transaction; returns the item's new status."""
-    with session_scope(engine) as session:
-        item = outbox.held(session, item_id=attempt.item_id, worker_id=worker_id)
-        if item is None:
-            return "lost-lease"
-        transfer = repository.get(session, item.transfer_id, for_update=True) if item.transfer_id else None
-        if attempt.ok:
-            if item.kind == "revocation" and transfer is not None:
-                try:
-                    _apply_revocation_answer(session, settings, transfer, attempt.answer)
-                except PackageRejected as exc:
-                    outbox.park(item, error=exc.detail)
-                    transfers.fail(session, transfer=transfer, error=exc.detail)
-                    return item.status
-                except HubError as exc:  # e.g. the peer's keys cannot be fetched right now
-                    outbox.retry_later(item, error=exc.detail, base=settings.transfer_backoff_seconds, cap=settings.transfer_backoff_max_seconds)
-                    return item.status
-            outbox.delivered(item)
-            return item.status
-        if attempt.permanent or item.attempts >= settings.transfer_max_attempts:
-            error = attempt.error if attempt.permanent else f"gave up after {item.attempts} attempts; last: {attempt.error}"
-            outbox.park(item, error=error)
-            if transfer is not None and item.kind == "package":
-                transfers.fail(session, transfer=transfer, error=error)
-            elif transfer is not None:
-                transfer.failure = f"{item.kind} not delivered: {error}"
-            log.warning("outbox item parked", extra={"item": str(item.id), "kind": item.kind, "attempts": item.attempts})
+    def parked(self, session: Session, *, item: OutboxItem, error: str, settings: Settings) -> None:
+        transfer = _transfer(session, item)
+        if transfer is None:
+            return
+        if self.message == "package":
+            transfers.fail(session, transfer=transfer, error=error)
         else:
-            outbox.retry_later(item, error=attempt.error or "failed", base=settings.transfer_backoff_seconds, cap=settings.transfer_backoff_max_seconds)
-        return item.status
+            transfer.failure = f"{self.message} not delivered: {error}"
 
 
-def _apply_revocation_answer(session, settings: Settings, transfer, answer: dict | None) -> None:  # noqa: ANN001
+def _transfer(session: Session, item: OutboxItem) -> Transfer | None:
+    if item.subject_kind != Transfer.__tablename__ or item.subject_id is None:
+        return None
+    return repository.get(session, item.subject_id, for_update=True)
+
+
+def _apply_revocation_answer(session: Session, settings: Settings, transfer: Transfer, answer: dict[str, Any] | None) -> None:
     receipt = (answer or {}).get("receipt")
     if not isinstance(receipt, str):
         raise PackageRejected("the destination answered the revocation without a signed receipt")
@@ -118,3 +68,7 @@ def _apply_revocation_answer(session, settings: Settings, transfer, answer: dict
     if claims.get("kind") != "receipt" or claims.get("transfer_id") != str(transfer.transfer_id) or claims.get("iss") != peer.base_url:
         raise PackageRejected("the revocation receipt does not belong to this transfer")
     transfers.apply_receipt(session, transfer=transfer, claims=claims)
+
+
+for _message in MESSAGES:
+    handlers.register(TransferMessage(_message))

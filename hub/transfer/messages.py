@@ -1,5 +1,5 @@
 """Builds and seals protocol messages for a peer: this hub's own URL (its identity), receipts of a decision (with this
-hub's signed audit head), and sealing (sign with this hub's key, encrypt to the peer's) of any claims.
+hub's signed audit head), sealing (sign with this hub's key, encrypt to the peer's) of any claims, their outbox kinds.
 """
 
 from __future__ import annotations
@@ -19,6 +19,17 @@ from hub.transfer.models import Transfer
 from hub.transfer.seal import PROTOCOL, seal, sign
 
 FEDERATION = "/federation/v1"
+# The messages a hub sends another through the outbox, each an outbox kind of its own (hub.transfer.delivery).
+MESSAGES = ("package", "revocation", "receipt")
+
+
+def outbox_kind(message: str) -> str:
+    """transfer.package, transfer.revocation, transfer.receipt."""
+    return f"transfer.{message}"
+
+
+def message_of(kind: str) -> str:
+    return kind.removeprefix("transfer.")
 
 
 class NotConfigured(HubError):

@@ -1,5 +1,5 @@
-"""ORM for Transfer (one case moving between hubs, seen from either side) and OutboxItem (a signed, encrypted
-message waiting for the worker to deliver it, with attempts, backoff and a lease).
+"""ORM for Transfer: one case moving between hubs, seen from either side (its messages wait in the outbox, hub.outbox,
+with the transfer as their subject).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.base import Base, new_id, utcnow
@@ -45,21 +45,3 @@ class Transfer(Base):
     decided_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-
-class OutboxItem(Base):
-    __tablename__ = "outbox_item"
-    __table_args__ = (Index("ix_outbox_item_status_next_attempt_at", "status", "next_attempt_at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    kind: Mapped[str] = mapped_column(String(20))  # package | receipt | revocation
-    transfer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transfer.id"), index=True)
-    url: Mapped[str] = mapped_column(String(600))
-    body: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending delivering delivered parked cancelled
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    lease_until: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None]

@@ -20,10 +20,12 @@ from hub.cases.service import require_open
 from hub.children.models import Child
 from hub.core.errors import AccessDenied, Conflict, NotFound
 from hub.core.settings import Settings
+from hub.outbox import service as outbox
+from hub.outbox.models import ItemStatus, OutboxItem
 from hub.peers import service as peers
-from hub.transfer import outbox, package, repository
+from hub.transfer import package, repository
 from hub.transfer.basis import transfer_basis
-from hub.transfer.messages import FEDERATION, own_url, seal_to
+from hub.transfer.messages import FEDERATION, MESSAGES, message_of, outbox_kind, own_url, seal_to
 from hub.transfer.models import Transfer
 from hub.transfer.seal import PROTOCOL, PackageRejected
 
@@ -75,7 +77,7 @@ def create_transfer(
     body = seal_to(session, settings=settings, peer=peer, claims=claims)
     transfer.package_size = len(body)
     repository.add(session, transfer)
-    outbox.enqueue(session, kind="package", url=peer.base_url + FEDERATION + "/transfers", body=body, transfer=transfer)
+    outbox.enqueue(session, kind=outbox_kind("package"), url=peer.base_url + FEDERATION + "/transfers", body=body, subject=transfer)
     audit.record(
         session, principal=principal, action="transfer.create", reason=f"to {destination_municipality} under {basis.reason}",
         case_id=case.id, child_id=case.child_id, entry_ids=[uuid.UUID(e["id"]) for e in claims["entries"]], purpose="transfer",
@@ -114,11 +116,17 @@ def list_for(session: Session, *, principal: Principal, status: str | None, dire
     return rows
 
 
+def _deliveries(session: Session, transfer: Transfer) -> list[OutboxItem]:
+    """The transfer's messages in the outbox: packages first, then revocations, then receipts, each oldest first."""
+    items = outbox.items_for(session, subject=transfer, kinds=[outbox_kind(m) for m in MESSAGES])
+    return sorted(items, key=lambda i: MESSAGES.index(message_of(i.kind)))
+
+
 def delivery_state(session: Session, *, transfer: Transfer) -> list[dict[str, Any]]:
-    items = [i for kind in ("package", "revocation", "receipt") for i in outbox.for_transfer(session, transfer=transfer, kind=kind)]
     return [
-        {"kind": i.kind, "status": i.status, "attempts": i.attempts, "last_error": i.last_error, "next_attempt_at": i.next_attempt_at}
-        for i in items
+        {"kind": message_of(i.kind), "status": str(i.status), "attempts": i.attempts, "last_error": i.last_error,
+         "next_attempt_at": i.next_attempt_at}
+        for i in _deliveries(session, transfer)
     ]
 
 
@@ -134,11 +142,10 @@ def revoke(session: Session, *, settings: Settings, principal: Principal | None,
         raise Conflict(f"transfer {transfer.id} is already {transfer.status}")
     if transfer.revocation_requested_at is not None:
         raise Conflict(f"transfer {transfer.id} is already being revoked")
-    items = outbox.for_transfer(session, transfer=transfer, kind="package")
-    never_sent = all(i.attempts == 0 and i.status == "pending" for i in items)
+    items = outbox.items_for(session, subject=transfer, kinds=[outbox_kind("package")])
+    never_sent = all(i.attempts == 0 and i.status == ItemStatus.pending for i in items)
     for item in items:
-        if item.status in ("pending", "parked"):
-            item.status = "cancelled"
+        outbox.cancel(item)
     transfer.decision_reason = reason
     if never_sent:
         transfer.status, transfer.decided_at = "revoked", _now()
@@ -152,7 +159,7 @@ def revoke(session: Session, *, settings: Settings, principal: Principal | None,
         }
         body = seal_to(session, settings=settings, peer=peer, claims=claims)
         transfer.revocation_requested_at = _now()
-        outbox.enqueue(session, kind="revocation", url=peer.base_url + FEDERATION + "/revocations", body=body, transfer=transfer)
+        outbox.enqueue(session, kind=outbox_kind("revocation"), url=peer.base_url + FEDERATION + "/revocations", body=body, subject=transfer)
     session.flush()
     audit.record(session, principal=principal, action="transfer.revoke", case_id=transfer.case_id, reason=reason, purpose="transfer")
     return transfer
@@ -160,12 +167,12 @@ def revoke(session: Session, *, settings: Settings, principal: Principal | None,
 
 def retry(session: Session, *, principal: Principal | None, transfer: Transfer) -> Transfer:
     """Put a parked delivery back in the queue (after the cause, e.g. the destination being down, is fixed)."""
-    parked = [i for kind in ("package", "revocation", "receipt") for i in outbox.for_transfer(session, transfer=transfer, kind=kind) if i.status == "parked"]
+    parked = [i for i in _deliveries(session, transfer) if i.status == ItemStatus.parked]
     if not parked:
         raise Conflict(f"transfer {transfer.id} has no parked delivery to retry")
     for item in parked:
         outbox.requeue(item)
-        if item.kind == "package" and transfer.status == "failed":
+        if message_of(item.kind) == "package" and transfer.status == "failed":
             transfer.status, transfer.failure = "pending", None
     session.flush()
     audit.record(session, principal=principal, action="transfer.retry", case_id=transfer.case_id, purpose="transfer")

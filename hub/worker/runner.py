@@ -1,31 +1,39 @@
-"""Runs the worker: a BlockingScheduler with interval triggers for outbox delivery, expiry, key refresh and the audit
-chain's anchors, each job at most one instance at a time; on SIGTERM/SIGINT it finishes the batch in hand and stops (a
-SIGKILL is survived through leases).
+"""Runs the worker: collects the JOBS every domain's tasks.py declares and runs them on a BlockingScheduler (interval
+triggers, one instance of a job at a time), or once (`--once`); on SIGTERM/SIGINT it finishes what is in hand and stops.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
-import os
+import pkgutil
 import signal
-import socket
-import uuid
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+import hub
 from hub.core.settings import Settings
-from hub.audit import tasks as audit_tasks
 from hub.db.engine import make_engine, session_scope
 from hub.keys import service as keys
-from hub.transfer import tasks
+from hub.worker import jobs
+from hub.worker.jobs import Job
 
 log = logging.getLogger("hub.worker")
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+def collect() -> list[Job]:
+    """Every job declared by a domain: the JOBS of each hub/<domain>/tasks.py, in the domains' alphabetical order."""
+    found: list[Job] = []
+    for domain in sorted(info.name for info in pkgutil.iter_modules(hub.__path__) if info.ispkg):
+        if importlib.util.find_spec(f"hub.{domain}.tasks") is not None:
+            found.extend(importlib.import_module(f"hub.{domain}.tasks").JOBS)
+    ids = [job.id for job in found]
+    if len(ids) != len(set(ids)):
+        raise RuntimeError(f"two domains declare a job of the same id: {sorted(i for i in ids if ids.count(i) > 1)}")
+    return found
 
 
 def open_keys(engine: Engine, settings: Settings) -> None:
@@ -34,16 +42,15 @@ def open_keys(engine: Engine, settings: Settings) -> None:
         keys.ensure_keys(session, settings=settings)
 
 
-def run_once(settings: Settings) -> tasks.DeliveryRun:
-    """Deliver everything due now, expire stale transfers and anchor the audit chain, then return (for cron-style use
-    and tests)."""
+def run_once(settings: Settings) -> dict[str, object]:
+    """A worker's start and clean stop with nothing between (for cron-style use and tests): the jobs due at start, then
+    those of a clean stop (a job that is both runs once, at the end). Returns each job's result by its id."""
     engine = make_engine(settings.database_url)
     try:
         open_keys(engine, settings)
-        result = tasks.deliver_due(engine, settings, worker_id=worker_id())
-        tasks.expire_transfers(engine, settings)
-        audit_tasks.anchor_chain(engine, settings)
-        return result
+        enabled = [job for job in collect() if job.enabled(settings)]
+        order = [job for job in enabled if job.at_start and not job.at_stop] + [job for job in enabled if job.at_stop]
+        return {job.id: job.run(engine, settings) for job in order}
     finally:
         engine.dispose()
 
@@ -51,36 +58,31 @@ def run_once(settings: Settings) -> tasks.DeliveryRun:
 def run_forever(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     open_keys(engine, settings)
-    me = worker_id()
+    me = jobs.worker_id()
     scheduler = BlockingScheduler(timezone=UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
-    scheduler.add_job(tasks.deliver_due, "interval", seconds=settings.worker_poll_seconds, args=(engine, settings),
-                      kwargs={"worker_id": me}, id="outbox-delivery", next_run_time=datetime.now(UTC), **common)
-    scheduler.add_job(tasks.expire_transfers, "interval", seconds=60, args=(engine, settings), id="transfer-expiry",
-                      next_run_time=datetime.now(UTC), **common)
-    scheduler.add_job(tasks.purge_delivered, "interval", seconds=3600, args=(engine, settings), id="outbox-purge", **common)
-    scheduler.add_job(tasks.refresh_peer_keys, "interval", seconds=max(60, settings.peer_jwks_ttl_seconds), args=(engine, settings),
-                      id="peer-keys", **common)
-    if settings.audit_anchor_file is not None:
-        scheduler.add_job(audit_tasks.anchor_chain, "interval", seconds=settings.audit_anchor_seconds, args=(engine, settings),
-                          id="audit-anchor", next_run_time=datetime.now(UTC), **common)
+    enabled = [job for job in collect() if job.enabled(settings)]
+    for job in enabled:
+        first = {"next_run_time": datetime.now(UTC)} if job.at_start else {}
+        scheduler.add_job(job.run, "interval", seconds=job.every(settings), args=(engine, settings), id=job.id, **first, **common)
 
     def stop(signum, _frame) -> None:  # noqa: ANN001
-        """Finish the delivery batch in hand (no new one is claimed), then exit; a SIGKILL is survived by leases."""
+        """Finish the work in hand (a delivery run claims no new batch), then exit; a SIGKILL is survived by leases."""
         log.info("worker stopping", extra={"worker": me, "signal": signum})
-        tasks.stopping.set()
+        jobs.stopping.set()
         scheduler.shutdown(wait=True)
 
     # The delivery job drains the outbox; a tick that finds it still running is skipped by design, not a problem.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("worker started", extra={"worker": me})
+    log.info("worker started", extra={"worker": me, "jobs": len(enabled)})
     try:
         scheduler.start()
     finally:
-        try:
-            audit_tasks.anchor_chain(engine, settings)  # a clean stop signs the head once more
-        except Exception:  # noqa: BLE001 - stopping goes on; the next worker anchors
-            log.exception("final audit anchor not written")
+        for job in (job for job in enabled if job.at_stop):
+            try:
+                job.run(engine, settings)  # e.g. a clean stop signs the audit chain's head once more
+            except Exception:  # noqa: BLE001 - stopping goes on; the next worker does it
+                log.exception("job at stop failed", extra={"job": job.id})
         engine.dispose()

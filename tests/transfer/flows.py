@@ -8,7 +8,8 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.cases.models import Case
 from hub.children.models import ChildIdentifier
 from hub.db.engine import session_scope
-from hub.transfer.models import OutboxItem, Transfer
+from hub.outbox.models import OutboxItem
+from hub.transfer.models import Transfer
 from hub.transfer.package import case_checksum
 from tests.processes import wait_until
 from tests.transfer.scenario import ALL_SCOPES, ok
@@ -53,8 +54,10 @@ def transfer_rows(engine, direction: str) -> list[Transfer]:
 
 
 def outbox_rows(engine, transfer_id) -> list[OutboxItem]:
+    """The outbox items about the transfer with this (local) id."""
     with session_scope(engine, write=False) as session:
-        rows = list(session.scalars(select(OutboxItem).where(OutboxItem.transfer_id == transfer_id)))
+        query = select(OutboxItem).where(OutboxItem.subject_kind == "transfer", OutboxItem.subject_id == transfer_id)
+        rows = list(session.scalars(query))
         for row in rows:
             session.expunge(row)
         return rows

@@ -15,7 +15,8 @@ from hub.core.settings import Settings
 from hub.db.engine import session_scope
 from hub.keys import service as keys
 from hub.transfer import tasks
-from hub.transfer.models import OutboxItem, Transfer
+from hub.outbox.models import OutboxItem
+from hub.transfer.models import Transfer
 from tests.transfer.flows import cases_of_child, destination_caller, incoming, origin_caller, outgoing_status, start_transfer
 from tests.conftest import TEST_SECRETS
 from tests.processes import ROOT, Database
@@ -88,7 +89,7 @@ def test_a_parked_delivery_is_retried_by_hand(fed):
     built = simple_case(a)
     transfer = start_transfer(a, built.case_id)
     with session_scope(fed.a.engine) as session:
-        item = session.scalar(select(OutboxItem).where(OutboxItem.transfer_id == uuid.UUID(transfer["id"])))
+        item = session.scalar(select(OutboxItem).where(OutboxItem.subject_id == uuid.UUID(transfer["id"])))
         original, item_id = item.body, item.id
         session.execute(update(OutboxItem).where(OutboxItem.id == item_id).values(body=b"not.a.jwe.at.all"))
     fed.a.worker.start()

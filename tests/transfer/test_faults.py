@@ -11,7 +11,7 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import select, update
 
 from hub.db.engine import session_scope
-from hub.transfer.models import OutboxItem
+from hub.outbox.models import OutboxItem
 from hub.transfer.seal import PROTOCOL, seal
 from tests.transfer.flows import (
     cases_of_child,
@@ -118,7 +118,7 @@ def test_sending_worker_killed_mid_batch_and_restarted(fed):
     fed.proxy.released.set()  # the requests that were on the wire still arrive
     fed.a.worker.start()  # the leases expire and the new worker takes the batch over
     _settle_all(fed, a, b, transfers)
-    items = [i for t, _ in transfers for i in outbox_rows(fed.a.engine, uuid.UUID(t["id"])) if i.kind == "package"]
+    items = [i for t, _ in transfers for i in outbox_rows(fed.a.engine, uuid.UUID(t["id"])) if i.kind == "transfer.package"]
     assert len(items) == 6 and all(i.status == "delivered" for i in items)
 
 
@@ -175,7 +175,7 @@ def test_tampered_package_is_refused_and_the_origin_is_told(fed):
     built = simple_case(a)
     transfer = start_transfer(a, built.case_id)
     with session_scope(fed.a.engine) as session:
-        item = session.scalar(select(OutboxItem).where(OutboxItem.transfer_id == uuid.UUID(transfer["id"])))
+        item = session.scalar(select(OutboxItem).where(OutboxItem.subject_id == uuid.UUID(transfer["id"])))
         parts = item.body.decode().split(".")
         flipped = parts[3][:10] + ("A" if parts[3][10] != "A" else "B") + parts[3][11:]
         session.execute(update(OutboxItem).where(OutboxItem.id == item.id).values(body=".".join([*parts[:3], flipped, parts[4]]).encode()))

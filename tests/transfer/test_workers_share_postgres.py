@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from hub.db.engine import make_engine, session_scope
-from hub.transfer import outbox
-from hub.transfer.models import OutboxItem
+from hub.outbox import service as outbox
+from hub.outbox.models import OutboxItem
 from tests.processes import Database, WorkerProcess, wait_until
 
 ITEMS = 1000
@@ -56,12 +56,12 @@ def test_two_workers_deliver_a_thousand_items_exactly_once(tmp_path):
     db = Database.fresh(tmp_path, "workers")
     engine = make_engine(db.url)
     receiver = CountingReceiver()
-    fast = {"HUB_TRANSFER_BATCH_SIZE": "10", "HUB_TRANSFER_LEASE_SECONDS": "120", "HUB_WORKER_POLL_SECONDS": "0.1"}
+    fast = {"HUB_OUTBOX_BATCH_SIZE": "10", "HUB_OUTBOX_LEASE_SECONDS": "120", "HUB_WORKER_POLL_SECONDS": "0.1"}
     workers = [WorkerProcess(f"w{n}", db, tmp_path / f"w{n}.log", "http://127.0.0.1:1", "1106", env_extra=fast, fast_retries=True) for n in (1, 2)]
     try:
         with session_scope(engine) as session:
             for n in range(ITEMS):
-                outbox.enqueue(session, kind="package", url=receiver.url + "/federation/v1/transfers", body=f"item-{n:04d}".encode())
+                outbox.enqueue(session, kind="transfer.package", url=receiver.url + "/federation/v1/transfers", body=f"item-{n:04d}".encode())
         for worker in workers:
             worker.start()
 

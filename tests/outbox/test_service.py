@@ -8,12 +8,12 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from hub.db.engine import session_scope
-from hub.transfer import outbox
+from hub.outbox import service as outbox
 
 
-def test_claims_take_due_items_once_and_expired_leases_move_on(engine):
+def test_claims_take_due_items_once_and_expired_leases_move_on(engine, notices):
     with session_scope(engine) as session:
-        ids = [outbox.enqueue(session, kind="package", url="http://127.0.0.1:9/x", body=f"{n}".encode()).id for n in range(3)]
+        ids = [outbox.enqueue(session, kind=notices.kind, url="http://127.0.0.1:9/x", body=f"{n}".encode()).id for n in range(3)]
     with session_scope(engine) as session:
         first = outbox.claim(session, worker_id="w1", limit=2, lease_seconds=60)
         assert [i.status for i in first] == ["delivering", "delivering"] and all(i.attempts == 1 for i in first)
@@ -45,10 +45,10 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
 
 def test_delivered_bodies_are_purged_after_the_retention(engine):
     from hub.core.settings import Settings
-    from hub.transfer import tasks
+    from hub.outbox import tasks
 
     with session_scope(engine) as session:
-        old, recent, waiting = (outbox.enqueue(session, kind="receipt", url="http://127.0.0.1:9/x", body=b"sealed") for _ in range(3))
+        old, recent, waiting = (outbox.enqueue(session, kind="test.notice", url="http://127.0.0.1:9/x", body=b"sealed") for _ in range(3))
         for item in (old, recent):
             outbox.delivered(item)
         old.created_at = outbox.now() - timedelta(days=8)
@@ -56,7 +56,7 @@ def test_delivered_bodies_are_purged_after_the_retention(engine):
         ids = (old.id, recent.id, waiting.id)
     assert tasks.purge_delivered(engine, Settings(database_url="sqlite://")) == 1
     with session_scope(engine, write=False) as session:
-        from hub.transfer.models import OutboxItem
+        from hub.outbox.models import OutboxItem
 
         assert [session.get(OutboxItem, i).body for i in ids] == [b"", b"sealed", b"sealed"]
 
@@ -64,11 +64,11 @@ def test_delivered_bodies_are_purged_after_the_retention(engine):
 def _answer(status: int, body: dict):
     import httpx
 
-    from hub.transfer import delivery
+    from hub.outbox.http_post import post
 
     client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(status, json=body)))
-    item = SimpleNamespace(id=uuid.uuid4(), kind="package", transfer_id=None, url="http://peer.invalid/federation/v1/transfers", body=b"x")
-    return delivery.send(client, item)
+    item = SimpleNamespace(id=uuid.uuid4(), kind="transfer.package", url="http://peer.invalid/federation/v1/transfers", body=b"x")
+    return post(client, item, content_type="application/jose")
 
 
 def test_a_concurrent_change_at_the_receiver_is_retried_but_a_refusal_is_final():
