@@ -1,4 +1,4 @@
-"""Durable delivery of any kind of item (transfer messages today; webhooks, notices tomorrow), claimed by workers.
+"""Durable delivery of any kind of item (today the transfer messages), claimed by `stafett worker` processes.
 
 A domain registers a handler per kind (handlers.py); the outbox enqueues, claims, retries, parks and purges (service.py).
 """
