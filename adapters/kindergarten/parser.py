@@ -177,13 +177,14 @@ class _Reader:
             if guardian_ref is not None and guardian_ref not in guardians:
                 raise PayloadRejected(f"{path}: guardian {element.get('guardian')!r} is not listed in Guardians")
             targets = element.findall(q("GivenTo"))
+            # GivenTo names one organisation; its sector attribute says what kind of organisation that is. A consent to
+            # one school is a consent to that school only, never to every school (the format has no sector consent).
             org_refs = [self.org(t, Sector(t.get("sector")), f"{path}/GivenTo") for t in targets]
-            sectors = list(dict.fromkeys(Sector(t.get("sector")) for t in targets))
             valid_to = text(element, "ValidTo")
             self.batch.consents.append(ConsentRecord(
                 source_id=self.unique(f"consent/{cid}", path), child_ref=CHILD_SOURCE_ID,
                 given_by=ConsentGiver(element.get("givenBy", "guardian")), guardian_ref=guardian_ref,
-                org_refs=org_refs, sectors=sectors,
+                org_refs=org_refs, sectors=[],
                 categories=[Category(c) for c in texts(element, "Category")], purpose=text(element, "Purpose"),
                 valid_from=to_utc(text(element, "GivenOn")),
                 # ValidTo is inclusive: the consent ends when the next day starts (Europe/Oslo).

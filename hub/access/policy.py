@@ -117,6 +117,8 @@ def in_force(consent: Consent, now: datetime) -> bool:
 
 
 def _covers_org(consent: Consent, organization: Organization) -> bool:
+    """A consent covers the organisations it names and every organisation of a sector it names: exactly what it says
+    (an adapter must never turn a named organisation into its sector)."""
     return str(organization.id) in (consent.organization_ids or []) or organization.sector.value in (consent.sectors or [])
 
 

@@ -16,14 +16,16 @@ from tests.handover.helpers import CHILD, fixture, handover_audit, pull, push, s
 from tests.ingest.helpers import take_into_case
 
 OPEN = {Category.early_childhood, Category.education, Category.home}
+RECEIVING_SCHOOL_ORGNR = "971524960"  # <GivenTo orgNr="971524960" sector="school"> in the fixture's consent
 
 
 @pytest.fixture
 def hub(callers):
-    """A kindergarten's report (consent to schools), then the child welfare service's real SSB extract."""
+    """A kindergarten's report (consent to the receiving school), then the child welfare service's real SSB extract."""
     kg = callers.system("Testhagen barnehage", "kindergarten", scopes=("ingest", "case.read"))
     cw = callers.system("Barneverntjenesten i Haugesund", "child_welfare", scopes=("ingest", "case.read"))
-    school = callers.system("Skåredalen skole", "school", scopes=("handover.read",))
+    receiving = callers.organization("Skåredalen skole", "school", orgnr=RECEIVING_SCHOOL_ORGNR)
+    school = callers.system(scopes=("handover.read",), organization_id=receiving)  # the school the consent names
     first = push(kg, "kindergarten-v1", fixture("kindergarten-to-school.xml"))
     # child welfare takes part in the case (a push alone would not make it a participant)
     take_into_case(callers.engine, case_id=first["cases"][0], organization_id=cw.org, role="child_welfare")
@@ -164,3 +166,20 @@ def test_a_participating_school_without_consent_gets_only_what_it_wrote(callers)
     texts = sorted(e.text for e in kindergarten.parse(response.content).entries if e.text)
     assert texts == ["Helped a new classmate find her way around the school."]
     assert "Loves drawing" not in response.text and "HEALTH-SECRET" not in response.text
+
+
+def test_a_consent_to_one_school_is_not_a_consent_to_every_school(hub, engine):
+    """<GivenTo orgNr=… sector="school"> names one school: another school of the same municipality gets nothing,
+    the named one gets the report, and the stored consent names that school and no sector."""
+    other = hub["callers"].system("Haugesund ungdomsskole", "school", kommune="1106", scopes=("handover.read",))
+    refused = pull(other, "kindergarten-v1")
+    assert refused.status_code == 403, refused.text
+    assert "Loves drawing" not in refused.text and "15072052088" not in refused.text
+    assert pull(hub["school"], "kindergarten-v1").status_code == 200
+    from sqlalchemy import select
+
+    from hub.consent.models import Consent
+
+    with engine.connect() as conn:
+        ((organizations, sectors),) = conn.execute(select(Consent.organization_ids, Consent.sectors)).all()
+    assert organizations == [hub["school"].org] and sectors == []

@@ -50,7 +50,7 @@ def test_example_maps_guardians_and_consent():
     (consent,) = batch.consents
     assert consent.guardian_ref == mother.source_id
     assert consent.categories == [Category.early_childhood, Category.education]
-    assert consent.sectors == [Sector.school] and consent.org_refs == ["org/971524960"]
+    assert consent.sectors == [] and consent.org_refs == ["org/971524960"]  # the named school, not its sector
     assert consent.valid_from == datetime(2026, 4, 19, 22, tzinfo=UTC)
     assert consent.valid_to == datetime(2026, 12, 31, 23, tzinfo=UTC)  # ValidTo 2026-12-31 inclusive
 
