@@ -11,7 +11,7 @@ import pytest
 from adapters.kindergarten.constants import SCHEMA_PATH
 from hub.canonical.vocab import FNR_SYSTEM
 from hub.core.safe_xml import load_schema, parse_xml
-from tests.examples import kindergarten_report
+from tests.examples import RECEIVING_SCHOOL_ORGNR, kindergarten_report
 from tests.handover.helpers import fixture, push
 from tests.ingest.helpers import row_counts, take_into_case
 from tests.ingest.snapshot import case_snapshot
@@ -32,7 +32,9 @@ def kindergarten(callers):
 
 @pytest.fixture
 def school(callers):
-    return callers.system("Skåredalen skole", "school", scopes=("ingest", "case.read", "handover.read"))
+    """The receiving school the example report's consent names (orgNr 971524960): that consent covers it alone."""
+    organization = callers.organization("Skåredalen skole", "school", orgnr=RECEIVING_SCHOOL_ORGNR)
+    return callers.system(scopes=("ingest", "case.read", "handover.read"), organization_id=organization)
 
 
 def test_kindergarten_example_ingests_with_its_values(kindergarten, engine):
