@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import guard
+from hub.access import guard, writes
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
@@ -47,7 +47,15 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 
 def _open(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str):
+    """Reads go through the read door."""
     return guard.case_for_org(
+        session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action
+    )
+
+
+def _write(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str):
+    """Writes go through the write door (the case locked for the request's transaction)."""
+    return writes.case_for_write(
         session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action
     )
 
@@ -69,11 +77,11 @@ def _author(principal: Principal, organization_id: uuid.UUID | None) -> None:
 
 @router.post("", status_code=201, response_model=CaseRead)
 def create_case(body: CaseCreate, request: Request, session: DbSession, principal: Writer) -> CaseRead:
-    guard.require_organization(principal)
+    opening = writes.case_opening(session, principal=principal, child_id=body.child_id, settings=request.app.state.settings)
     if not any(p.organization_id == principal.organization.id for p in body.participants):
         body.participants.append(ParticipantIn(organization_id=principal.organization.id, role=principal.organization.sector.value))
-    case = service.create_case(session, data=body)
-    audit.record(session, principal=principal, action="case.create", child_id=case.child_id, case_id=case.id)
+    case = service.create_case(session, child=opening.child, data=body)
+    audit.record(session, principal=principal, action="case.create", reason=opening.reason, child_id=case.child_id, case_id=case.id)
     return _read(session, request, principal, case.id, "case.create")
 
 
@@ -103,21 +111,21 @@ def read_case(case_id: uuid.UUID, request: Request, session: DbSession, principa
 
 @router.post("/{case_id}/level", response_model=CaseRead)
 def change_level(case_id: uuid.UUID, body: LevelChange, request: Request, session: DbSession, principal: Writer) -> CaseRead:
-    case, _ = _open(session, request, principal, case_id, "case.level")
+    case, _ = _write(session, request, principal, case_id, "case.level")
     service.change_level(session, case=case, data=body)
     return _read(session, request, principal, case_id, "case.level")
 
 
 @router.post("/{case_id}/close", response_model=CaseRead)
 def close_case(case_id: uuid.UUID, body: CaseClose, request: Request, session: DbSession, principal: Writer) -> CaseRead:
-    case, _ = _open(session, request, principal, case_id, "case.close")
+    case, _ = _write(session, request, principal, case_id, "case.close")
     service.close_case(session, case=case, data=body)
     return _read(session, request, principal, case_id, "case.close")
 
 
 @router.post("/{case_id}/participants", status_code=201, response_model=ParticipantRead)
 def add_participant(case_id: uuid.UUID, body: ParticipantIn, request: Request, session: DbSession, principal: Writer) -> ParticipantRead:
-    case, _ = _open(session, request, principal, case_id, "case.participant")
+    case, _ = _write(session, request, principal, case_id, "case.participant")
     service.require_open(case)
     participant = service.add_participant(session, case=case, organization_id=body.organization_id, role=body.role)
     audit.record(session, principal=principal, action="case.participant", child_id=case.child_id, case_id=case.id)
@@ -126,7 +134,7 @@ def add_participant(case_id: uuid.UUID, body: ParticipantIn, request: Request, s
 
 @router.post("/{case_id}/entries", status_code=201, response_model=EntryRead)
 def append_entry(case_id: uuid.UUID, body: EntryCreate, request: Request, session: DbSession, principal: Writer) -> EntryRead:
-    case, _ = _open(session, request, principal, case_id, "entry.append")
+    case, _ = _write(session, request, principal, case_id, "entry.append")
     _author(principal, body.author_organization_id)
     body = body.model_copy(update={"author_kind": AuthorKind.organization, "author_organization_id": principal.organization.id})
     entry = service.append_entry(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
@@ -138,7 +146,7 @@ def append_entry(case_id: uuid.UUID, body: EntryCreate, request: Request, sessio
 def correct_entry(
     case_id: uuid.UUID, entry_id: uuid.UUID, body: EntryCorrection, request: Request, session: DbSession, principal: Writer
 ) -> EntryRead:
-    case, _ = _open(session, request, principal, case_id, "entry.correct")
+    case, _ = _write(session, request, principal, case_id, "entry.correct")
     entry = service.get_entry(session, case=case, entry_id=entry_id)
     if entry.author_organization_id != principal.organization.id:
         raise Forbidden("only the organisation that wrote an entry may correct it")
@@ -162,7 +170,7 @@ def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, request: Request, ses
 
 @router.post("/{case_id}/goals", status_code=201, response_model=GoalRead)
 def add_goal(case_id: uuid.UUID, body: GoalCreate, request: Request, session: DbSession, principal: Writer) -> GoalRead:
-    case, _ = _open(session, request, principal, case_id, "goal.add")
+    case, _ = _write(session, request, principal, case_id, "goal.add")
     goal = service.add_goal(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
     audit.record(session, principal=principal, action="goal.add", child_id=case.child_id, case_id=case.id)
     return GoalRead.model_validate(goal)
@@ -170,7 +178,7 @@ def add_goal(case_id: uuid.UUID, body: GoalCreate, request: Request, session: Db
 
 @router.post("/{case_id}/measures", status_code=201, response_model=MeasureRead)
 def add_measure(case_id: uuid.UUID, body: MeasureCreate, request: Request, session: DbSession, principal: Writer) -> MeasureRead:
-    case, _ = _open(session, request, principal, case_id, "measure.add")
+    case, _ = _write(session, request, principal, case_id, "measure.add")
     measure = service.add_measure(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
     audit.record(session, principal=principal, action="measure.add", child_id=case.child_id, case_id=case.id)
     return MeasureRead.model_validate(measure)
@@ -180,7 +188,7 @@ def add_measure(case_id: uuid.UUID, body: MeasureCreate, request: Request, sessi
 def set_measure_status(
     case_id: uuid.UUID, measure_id: uuid.UUID, body: MeasureStatusChange, request: Request, session: DbSession, principal: Writer
 ) -> MeasureRead:
-    case, visibility = _open(session, request, principal, case_id, "measure.status")
+    case, visibility = _write(session, request, principal, case_id, "measure.status")
     measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
     measure = service.set_measure_status(session, case=case, measure=measure, status=body.status)
     audit.record(session, principal=principal, action="measure.status", child_id=case.child_id, case_id=case.id)
@@ -191,7 +199,7 @@ def set_measure_status(
 def add_evaluation(
     case_id: uuid.UUID, measure_id: uuid.UUID, body: EvaluationCreate, request: Request, session: DbSession, principal: Writer
 ) -> EvaluationRead:
-    case, visibility = _open(session, request, principal, case_id, "evaluation.add")
+    case, visibility = _write(session, request, principal, case_id, "evaluation.add")
     _author(principal, body.author_organization_id)
     measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
     body = body.model_copy(update={"author_organization_id": principal.organization.id})
@@ -202,7 +210,7 @@ def add_evaluation(
 
 @router.post("/{case_id}/coordinator/proposals", status_code=201, response_model=CoordinatorRead)
 def propose_coordinator(case_id: uuid.UUID, body: CoordinatorIn, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
-    case, _ = _open(session, request, principal, case_id, "coordinator.propose")
+    case, _ = _write(session, request, principal, case_id, "coordinator.propose")
     assignment = service.propose_coordinator(session, case=case, data=body)
     audit.record(session, principal=principal, action="coordinator.propose", child_id=case.child_id, case_id=case.id)
     return CoordinatorRead.model_validate(assignment)
@@ -210,7 +218,7 @@ def propose_coordinator(case_id: uuid.UUID, body: CoordinatorIn, request: Reques
 
 @router.post("/{case_id}/coordinator/proposals/{assignment_id}/accept", response_model=CoordinatorRead)
 def accept_coordinator(case_id: uuid.UUID, assignment_id: uuid.UUID, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
-    case, _ = _open(session, request, principal, case_id, "coordinator.accept")
+    case, _ = _write(session, request, principal, case_id, "coordinator.accept")
     assignment = service.accept_coordinator(session, case=case, assignment_id=assignment_id, organization_id=principal.organization.id)
     audit.record(session, principal=principal, action="coordinator.accept", child_id=case.child_id, case_id=case.id)
     return CoordinatorRead.model_validate(assignment)
@@ -220,7 +228,7 @@ def accept_coordinator(case_id: uuid.UUID, assignment_id: uuid.UUID, request: Re
 def decline_coordinator(
     case_id: uuid.UUID, assignment_id: uuid.UUID, body: CoordinatorDecision, request: Request, session: DbSession, principal: Writer
 ) -> CoordinatorRead:
-    case, _ = _open(session, request, principal, case_id, "coordinator.decline")
+    case, _ = _write(session, request, principal, case_id, "coordinator.decline")
     assignment = service.decline_coordinator(
         session, case=case, assignment_id=assignment_id, reason=body.reason, organization_id=principal.organization.id
     )

@@ -25,7 +25,7 @@ from hub.cases.schemas import (
     LevelChange,
     MeasureCreate,
 )
-from hub.children import service as children
+from hub.children.models import Child
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.organizations import service as organizations
 
@@ -51,10 +51,14 @@ def get_case(session: Session, *, case_id: uuid.UUID, for_update: bool = False) 
     return case
 
 
-def create_case(session: Session, *, data: CaseCreate) -> Case:
-    child = children.get_child(session, child_id=data.child_id)
+def create_case(session: Session, *, child: Child, data: CaseCreate) -> Case:
+    """Open a case for `child` (the write door decided that the caller may). One open case per child and
+    municipality: the conflict names neither the municipality nor the other case."""
     if repository.open_case_for(session, child.id, data.municipality):
-        raise Conflict(f"child {child.id} already has an open case in municipality {data.municipality}")
+        raise Conflict(
+            f"child {child.id} already has an open case in the municipality given; ask one of its participants to add "
+            "your organisation to it"
+        )
     case = Case(child_id=child.id, municipality=data.municipality, bti_level=data.bti_level)
     for p in data.participants:
         organizations.get_organization(session, organization_id=p.organization_id)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import guard, policy
+from hub.access import guard, policy, writes
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
@@ -65,7 +65,7 @@ def read_child(child_id: uuid.UUID, session: DbSession, request: Request, princi
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)
 def add_guardian(child_id: uuid.UUID, body: GuardianCreate, session: DbSession, principal: Writer) -> GuardianRead:
-    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="guardian.add")
+    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="guardian.add")
     guardian = service.add_guardian(session, child=child, data=body)
     audit.record(session, principal=principal, action="guardian.add", child_id=child.id)
     return GuardianRead.model_validate(guardian)

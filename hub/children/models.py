@@ -31,6 +31,8 @@ class Child(Base):
     unborn: Mapped[bool] = mapped_column(default=False)
     expected_birth_date: Mapped[date | None]
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The organisation that brought the child to the hub (POST /children or its own ingest); it may open its own case.
+    registered_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -46,7 +46,8 @@ def guardian_from(data: GuardianCreate) -> Guardian:
 
 
 def create_child(session: Session, *, data: ChildCreate, source_organization: Organization | None = None) -> Child:
-    """A new child; its demographics are the creating organisation's version (None: the hub itself, e.g. the demo)."""
+    """A new child; its demographics are the creating organisation's version (None: the hub itself, e.g. the demo),
+    and that organisation is the one that registered it (it may open its own case for it)."""
     for ident in data.identifiers:
         if repository.by_identifier(session, ident.system, ident.value):
             raise Conflict(f"a child with identifier {ident.system}|… already exists", location="identifiers")
@@ -54,6 +55,7 @@ def create_child(session: Session, *, data: ChildCreate, source_organization: Or
         id=uuid.uuid4(),
         identifiers=[ChildIdentifier(system=i.system, value=i.value) for i in data.identifiers],
         guardians=[guardian_from(g) for g in data.guardians],
+        registered_by_organization_id=source_organization.id if source_organization else None,
     )
     record = ChildRecord(
         source_id=f"child/{child.id}", names=data.names, birth_date=data.birth_date, sex=data.sex,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from hub.access import guard, policy
+from hub.access import guard, policy, writes
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
@@ -25,8 +25,9 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 @router.post("/children/{child_id}/consents", status_code=201, response_model=ConsentRead)
 def record_consent(child_id: uuid.UUID, body: ConsentCreate, session: DbSession, principal: Writer) -> ConsentRead:
-    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="consent.record")
-    consent = service.record_consent(session, child=child, data=body)
+    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="consent.record")
+    writes.check_consent_record(session, principal=principal, child=child, data=body)
+    consent = service.record_consent(session, child=child, data=body, recorded_by=principal.organization)
     audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
     return ConsentRead.model_validate(consent)
 
@@ -42,8 +43,7 @@ def list_consents(child_id: uuid.UUID, session: DbSession, request: Request, pri
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)
 def revoke_consent(consent_id: uuid.UUID, session: DbSession, principal: Writer) -> ConsentRead:
-    consent = service.get_consent(session, consent_id=consent_id)
-    guard.child_for_org(session, principal=principal, child_id=consent.child_id, action="consent.revoke")
+    consent = writes.consent_for_revoke(session, principal=principal, consent_id=consent_id, action="consent.revoke")
     revoked = service.revoke(session, consent=consent)
     audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
     return ConsentRead.model_validate(revoked)

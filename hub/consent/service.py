@@ -18,7 +18,16 @@ from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.organizations.models import Organization
 
 
-def record_consent(session: Session, *, child: Child, data: ConsentCreate, guardian_id: uuid.UUID | None = None) -> Consent:
+def record_consent(
+    session: Session,
+    *,
+    child: Child,
+    data: ConsentCreate,
+    guardian_id: uuid.UUID | None = None,
+    recorded_by: Organization | None = None,
+) -> Consent:
+    """Record a consent or legal basis; `recorded_by` is the organisation that typed it in (kept as its provenance, so
+    that nobody relies on a legal basis it recorded itself)."""
     guardian_id = guardian_id or data.guardian_id
     if data.given_by == "guardian" and data.basis == "consent":
         if guardian_id is None or not any(g.id == guardian_id for g in child.guardians):
@@ -40,10 +49,23 @@ def record_consent(session: Session, *, child: Child, data: ConsentCreate, guard
         basis=data.basis,
         legal_reference=data.legal_reference,
         covers_guardians=data.covers_guardians,
+        source_system=f"{recorded_by.id}|api" if recorded_by else None,
+        source_format="api" if recorded_by else None,
     )
     session.add(consent)
     session.flush()
     return consent
+
+
+def recorded_by(consent: Consent) -> uuid.UUID | None:
+    """The organisation that recorded a consent or legal basis (through the API or its own ingest), if known."""
+    owner, sep, _ = (consent.source_system or "").partition("|")
+    if not sep:
+        return None
+    try:
+        return uuid.UUID(owner)
+    except ValueError:
+        return None
 
 
 def consents_for(session: Session, *, child: Child) -> list[Consent]:

@@ -174,6 +174,7 @@ def load_demo(settings: Settings) -> DemoSummary:
         ppt = orgs["PPT Haugesund"]
         case = cases.create_case(
             session,
+            child=child,
             data=CaseCreate(
                 child_id=child.id,
                 municipality="1106",

@@ -346,6 +346,8 @@ class BatchWriter:
         if resolution.created:
             outcome = "created"
             self.created_children.add(child.id)
+            if self.sender_organization is not None:  # the sender brought the child: it may open its own case for it
+                child.registered_by_organization_id = self.sender_organization.id
         elif key is None and not stranger:
             outcome = "updated"  # (a stranger's first record of a known child counts as created, as for a new one)
         if stranger and version is not None:

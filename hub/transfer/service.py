@@ -51,7 +51,7 @@ def create_transfer(
     """Check the basis, package the whole case, sign and encrypt it to the destination, and put it in the outbox."""
     origin = own_url(settings)
     child = session.get(Child, case.child_id)
-    basis = transfer_basis(session, child=child)
+    basis = transfer_basis(session, child=child, organization=principal.organization if principal else None)
     if not basis.permit:
         audit.record(session, principal=principal, action="transfer.create", outcome="deny", reason=basis.reason,
                      case_id=case.id, child_id=case.child_id, purpose="transfer")

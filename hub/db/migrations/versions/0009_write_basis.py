@@ -1,5 +1,6 @@
-"""Writes need a basis: kindergarten-v1 consents name their organisations only (the parser also wrote each named
-organisation's sector, so a consent to one school opened the child to every school); this clears those sectors.
+"""Writes need a basis: a child remembers the organisation that registered it (it may open its own case for it);
+kindergarten-v1 consents name their organisations only (the parser also wrote each named organisation's sector, so a
+consent to one school opened the child to every school): their widened sectors are cleared.
 
 Revision ID: 0009
 Revises: 0012 (written as 0009 on 0006; re-linked after main's 0010-0012)
@@ -17,10 +18,18 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('child', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('registered_by_organization_id', sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_child_registered_by_organization_id_organization'), 'organization', ['registered_by_organization_id'], ['id']
+        )
     # The kindergarten-v1 format cannot express a consent to a sector: every sector on such a row came from the bug.
     consent = sa.table('consent', sa.column('sectors', sa.JSON()), sa.column('source_format', sa.String()))
     op.execute(consent.update().where(consent.c.source_format == 'kindergarten-v1').values(sectors=[]))
 
 
 def downgrade() -> None:
-    pass  # the widened sectors are not restored: they were never what the guardians consented to
+    # (the widened kindergarten sectors are not restored: they were never what the guardians consented to)
+    with op.batch_alter_table('child', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_child_registered_by_organization_id_organization'), type_='foreignkey')
+        batch_op.drop_column('registered_by_organization_id')

@@ -1,0 +1,143 @@
+"""The door for writes: decides every write that names an existing object (opening a case for a child, writing on a
+case or a child, recording or revoking a consent or legal basis) and records the decision in the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from hub.access import guard, policy
+from hub.access.policy import Visibility
+from hub.audit import service as audit
+from hub.auth.principal import Principal
+from hub.canonical.vocab import Sector
+from hub.cases.models import Case
+from hub.children.models import Child
+from hub.consent.models import Consent
+from hub.consent.schemas import ConsentCreate
+from hub.consent.service import recorded_by
+from hub.core.errors import AccessDenied, Forbidden
+from hub.core.settings import Settings
+from hub.organizations.models import Organization
+
+# The services that hold statutory duties under which information may be shared without consent, and so may record a
+# legal basis: the child welfare service (barnevernloven) and the municipality (kommunen, e.g. its coordination duty).
+LEGAL_BASIS_AUTHORITIES = frozenset({Sector.child_welfare, Sector.municipality})
+
+
+NO_CHILD_TO_OPEN = (
+    "the hub knows no child with this id for which your organisation may open a case: register the child "
+    "(POST /api/v1/children), or get the guardians' consent naming your organisation"
+)
+
+
+def _no_child_to_open() -> AccessDenied:
+    """The one answer for an unknown child and for a child the caller may not know of (same status, same words)."""
+    return AccessDenied(NO_CHILD_TO_OPEN, status=404)
+
+
+# --- opening a case --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Opening:
+    child: Child
+    reason: str
+
+
+def case_opening(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings) -> Opening:
+    """May the caller's organisation open a case for this child? Yes when it registered the child itself (BTI level
+    0/1 starts inside one service), or when a consent in force (or a legal basis an authority recorded) covers it.
+    An unknown child and a child the caller may not know of get the same 404; a child it already knows of (it takes
+    part in one of its cases) but has no basis for gets 403 naming what is missing."""
+    guard.require_organization(principal)
+    organization = principal.organization
+    child = session.get(Child, child_id)
+    if child is None:
+        audit.record(session, principal=principal, action="case.create", outcome="deny", reason="no such child", child_id=child_id)
+        raise _no_child_to_open()
+    if child.registered_by_organization_id == organization.id:
+        return Opening(child, "the organisation registered the child")
+    categories, _, _, why = policy.covered_categories(session, child=child, organization=organization, settings=settings)
+    if categories:
+        return Opening(child, f"case opened under {why}")
+    reason = f"no consent or legal basis covers the organisation ({why})"
+    audit.record(session, principal=principal, action="case.create", outcome="deny", reason=reason, child_id=child.id)
+    if guard.participates(session, principal, child.id):
+        raise AccessDenied(
+            f"{organization.name} may not open a case for child {child.id}: {reason}. The guardians (or the young "
+            "person) must consent to it, or the child welfare service or the municipality must record a legal basis "
+            "naming it; or ask a participant of the child's case to add it"
+        )
+    raise _no_child_to_open()
+
+
+# --- writing on a case or a child ------------------------------------------------------------------------------
+
+
+def case_for_write(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, settings: Settings, action: str
+) -> tuple[Case, Visibility]:
+    """The case, locked for this transaction, if the caller's organisation takes part in it (participants write, as
+    they read); an unknown case and one the caller may not see look the same (404)."""
+    return guard.case_for_org(session, principal=principal, case_id=case_id, settings=settings, action=action, for_update=True)
+
+
+def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Child:
+    """No write on a child the caller could not read: only an organisation taking part in one of its cases."""
+    return guard.child_for_org(session, principal=principal, child_id=child_id, action=action)
+
+
+# --- consents and legal bases ----------------------------------------------------------------------------------
+
+
+def check_consent_record(session: Session, *, principal: Principal, child: Child, data: ConsentCreate) -> None:
+    """A participant may record the family's consent (a signed paper form). A legal basis is recorded only by an
+    authority that holds a statutory duty (child welfare, the municipality), with its legal reference, and is a
+    basis for others: it may not name the recording organisation or its sector."""
+    if data.basis != "legal":
+        return
+    organization = principal.organization
+    if organization.sector not in LEGAL_BASIS_AUTHORITIES:
+        _deny_consent(session, principal, child, f"a {organization.sector.value} organisation may not record a legal basis")
+        raise Forbidden(
+            f"{organization.name} may not record a legal basis: only the child welfare service or the municipality "
+            "records one, for its own statutory duty; the guardians' consent is the basis for everyone else"
+        )
+    if organization.id in data.organization_ids or organization.sector in data.sectors:
+        _deny_consent(session, principal, child, "a legal basis naming the organisation that records it")
+        raise Forbidden(
+            "a legal basis is a basis for others: an organisation cannot record one for itself (organization_ids or "
+            "sectors name the recording organisation)", location="organization_ids",
+        )
+
+
+def _deny_consent(session: Session, principal: Principal, child: Child, reason: str) -> None:
+    audit.record(session, principal=principal, action="consent.record", outcome="deny", reason=reason, child_id=child.id)
+
+
+def consent_for_revoke(session: Session, *, principal: Principal, consent_id: uuid.UUID, action: str) -> Consent:
+    """A participant may record that the family withdrew a consent; a legal basis is withdrawn by whoever recorded it
+    (or, recorded before the hub kept that, by an authority). Unknown and not-permitted look the same (404)."""
+    consent = session.get(Consent, consent_id)
+    child = session.get(Child, consent.child_id) if consent is not None else None
+    if consent is None or child is None or principal.organization is None or not guard.participates(session, principal, child.id):
+        audit.record(
+            session, principal=principal, action=action, outcome="deny", reason="not a participant in any case of this child",
+            child_id=child.id if child is not None else None,
+        )
+        raise AccessDenied(f"consent {consent_id} not found", status=404)
+    if consent.basis == "legal" and not _may_withdraw_legal_basis(consent, principal.organization):
+        audit.record(session, principal=principal, action=action, outcome="deny", reason="legal basis recorded by another organisation", child_id=child.id)
+        raise Forbidden("a legal basis is withdrawn by the organisation that recorded it")
+    return consent
+
+
+def _may_withdraw_legal_basis(consent: Consent, organization: Organization) -> bool:
+    recorder = recorded_by(consent)
+    if recorder is None:
+        return organization.sector in LEGAL_BASIS_AUTHORITIES
+    return recorder == organization.id
