@@ -1,5 +1,5 @@
 """The door for writes: decides every write that names an existing object (opening a case for a child, writing on a
-case or a child, recording or revoking a consent or legal basis) and records the decision in the audit trail.
+case or a child, a guardian's access to the log, consents and legal bases) and records refusals in the audit trail.
 """
 
 from __future__ import annotations
@@ -7,19 +7,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access import guard, policy
 from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
-from hub.canonical.vocab import Sector
+from hub.canonical.vocab import CaseStatus, Sector
 from hub.cases.models import Case
-from hub.children.models import Child
+from hub.cases.service import current_coordinator
+from hub.children import registry
+from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.consent.service import recorded_by
-from hub.core.errors import AccessDenied, Forbidden
+from hub.core.errors import AccessDenied, Forbidden, NotFound
 from hub.core.settings import Settings
 from hub.organizations.models import Organization
 
@@ -89,6 +92,48 @@ def case_for_write(
 def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Child:
     """No write on a child the caller could not read: only an organisation taking part in one of its cases."""
     return guard.child_for_org(session, principal=principal, child_id=child_id, action=action)
+
+
+# --- guardians' access to the log ------------------------------------------------------------------------------
+
+
+def holds_baton(session: Session, *, organization: Organization, child: Child) -> bool:
+    """Whether the organisation is the current coordinator (stafettholder) of one of the child's open cases."""
+    cases = session.scalars(select(Case).where(Case.child_id == child.id, Case.status == CaseStatus.open))
+    return any((held := current_coordinator(case)) is not None and held.organization_id == organization.id for case in cases)
+
+
+def log_access_on_add(session: Session, *, principal: Principal, child: Child, guardian: Guardian, settings: Settings) -> str | None:
+    """Who grants log access to a guardian being added with may_see_log (None: it stays pending). The national
+    register when one is configured; else the caller's organisation, if it holds the baton of an open case of the
+    child. Anyone else only asks: the coordinator confirms."""
+    verdict = registry.confirms(settings=settings, child=child, guardian=guardian)
+    if verdict is not None:
+        return "registry" if verdict else None
+    if holds_baton(session, organization=principal.organization, child=child):
+        return f"coordinator:{principal.organization.id}"
+    return None
+
+
+def log_access_decision(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, guardian_id: uuid.UUID, grant: bool, settings: Settings
+) -> tuple[Case, Guardian, str]:
+    """The case's coordinator grants or withdraws a guardian's access to the log: only the organisation holding the
+    baton of this open case, only for a guardian of its child, and never against the national register."""
+    case, _ = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="guardian.log_access")
+    guardian = next((g for g in session.get(Child, case.child_id).guardians if g.id == guardian_id), None)
+    if guardian is None:
+        raise NotFound(f"guardian {guardian_id} not found for the child of case {case.id}")
+    held = current_coordinator(case) if case.status == CaseStatus.open else None
+    if held is None or held.organization_id != principal.organization.id:
+        audit.record(
+            session, principal=principal, action="guardian.log_access", outcome="deny", reason="not the case's coordinator",
+            child_id=case.child_id, case_id=case.id,
+        )
+        raise Forbidden("only the organisation holding the baton of this open case (its coordinator) decides a guardian's access to the log")
+    if grant and registry.confirms(settings=settings, child=session.get(Child, case.child_id), guardian=guardian) is False:
+        raise Forbidden("the national register does not list this person with parental responsibility for the child")
+    return case, guardian, f"coordinator:{principal.organization.id}"
 
 
 # --- consents and legal bases ----------------------------------------------------------------------------------

@@ -66,6 +66,15 @@ class ParentalResponsibility(StrEnum):
     ukjent = "ukjent"
 
 
+class LogAccess(StrEnum):
+    """A guardian's access to the log: granted (by the case's coordinator or an authoritative registry), pending
+    (a service or a payload asked for it; the coordinator has not confirmed), none."""
+
+    granted = "granted"
+    pending = "pending"
+    none = "none"
+
+
 class GoalStatus(StrEnum):
     proposed = "proposed"
     active = "active"

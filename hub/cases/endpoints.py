@@ -1,5 +1,6 @@
 """Routes for cases (systems with case.read / case.write): create, read with the visible timeline, list, level,
-close, participants, entries (append, correct, history), goals, measures, evaluations and the coordinator baton.
+close, participants, entries (append, correct, history), goals, measures, evaluations, the coordinator baton and the
+coordinator's decision on a guardian's log access. Every write goes through hub.access.writes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from hub.cases.schemas import (
     ParticipantIn,
     ParticipantRead,
 )
+from hub.children import service as children
+from hub.children.schemas import GuardianRead, LogAccessDecision
 from hub.core.errors import Forbidden
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -234,3 +237,20 @@ def decline_coordinator(
     )
     audit.record(session, principal=principal, action="coordinator.decline", child_id=case.child_id, case_id=case.id)
     return CoordinatorRead.model_validate(assignment)
+
+
+@router.post("/{case_id}/guardians/{guardian_id}/log-access", response_model=GuardianRead)
+def decide_log_access(
+    case_id: uuid.UUID, guardian_id: uuid.UUID, body: LogAccessDecision, request: Request, session: DbSession, principal: Writer
+) -> GuardianRead:
+    """The coordinator confirms (or withdraws) a guardian's access to the child's log."""
+    case, guardian, by = writes.log_access_decision(
+        session, principal=principal, case_id=case_id, guardian_id=guardian_id, grant=body.may_see_log,
+        settings=request.app.state.settings,
+    )
+    children.decide_log_access(session, guardian=guardian, granted=body.may_see_log, by=by)
+    audit.record(
+        session, principal=principal, action="guardian.log_access", reason=f"{'granted' if body.may_see_log else 'withdrawn'} by the coordinator",
+        child_id=case.child_id, case_id=case.id,
+    )
+    return GuardianRead.model_validate(guardian)

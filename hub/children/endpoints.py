@@ -1,6 +1,7 @@
 """Routes for children (systems): create, read, find by identifier (system|value), add a guardian.
 
-A child is visible only to organisations taking part in one of the child's cases.
+A child is visible only to organisations taking part in one of the child's cases; a guardian's log access is granted
+only by the coordinator of an open case of the child (or an authoritative register).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.children import service
-from hub.children.models import Child
+from hub.children.models import Child, Guardian
 from hub.children.schemas import ChildCreate, ChildRead, GuardianCreate, GuardianRead
 
 router = APIRouter(prefix="/api/v1/children", tags=["children"])
@@ -25,10 +26,20 @@ Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
 Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 
+def _log_access(session: DbSession, request: Request, principal: Principal, child: Child, guardians: list[Guardian]) -> None:
+    """Guardians asked to see the log get it only from whom the write door names (the register, the coordinator)."""
+    for guardian in guardians:
+        if guardian.log_access_requested:
+            by = writes.log_access_on_add(session, principal=principal, child=child, guardian=guardian, settings=request.app.state.settings)
+            if by is not None:
+                service.decide_log_access(session, guardian=guardian, granted=True, by=by)
+
+
 @router.post("", status_code=201, response_model=ChildRead)
-def create_child(body: ChildCreate, session: DbSession, principal: Writer) -> ChildRead:
+def create_child(body: ChildCreate, request: Request, session: DbSession, principal: Writer) -> ChildRead:
     guard.require_organization(principal)
     child = service.create_child(session, data=body, source_organization=principal.organization)
+    _log_access(session, request, principal, child, list(child.guardians))
     audit.record(session, principal=principal, action="child.create", child_id=child.id)
     return ChildRead.model_validate(child)
 
@@ -64,8 +75,9 @@ def read_child(child_id: uuid.UUID, session: DbSession, request: Request, princi
 
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)
-def add_guardian(child_id: uuid.UUID, body: GuardianCreate, session: DbSession, principal: Writer) -> GuardianRead:
+def add_guardian(child_id: uuid.UUID, body: GuardianCreate, request: Request, session: DbSession, principal: Writer) -> GuardianRead:
     child = writes.child_for_write(session, principal=principal, child_id=child_id, action="guardian.add")
     guardian = service.add_guardian(session, child=child, data=body)
-    audit.record(session, principal=principal, action="guardian.add", child_id=child.id)
+    _log_access(session, request, principal, child, [guardian])
+    audit.record(session, principal=principal, action="guardian.add", reason=f"log access {guardian.log_access.value}", child_id=child.id)
     return GuardianRead.model_validate(guardian)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.canonical.vocab import ParentalResponsibility, SourceStanding
+from hub.canonical.vocab import LogAccess, ParentalResponsibility, SourceStanding
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
 
 
@@ -68,13 +68,24 @@ class Guardian(ProvenanceMixin, Base):
     parental_responsibility: Mapped[ParentalResponsibility | None] = mapped_column(
         Enum(ParentalResponsibility, native_enum=False, length=10)
     )
-    may_see_log: Mapped[bool] = mapped_column(default=False)
+    may_see_log: Mapped[bool] = mapped_column(default=False)  # in force only as granted by a coordinator or a registry
+    # What the last service or payload asked for (true: let them see the log), until the coordinator decides; and who
+    # decided the present may_see_log ("coordinator:<organisation id>", "registry:<name>") and when.
+    log_access_requested: Mapped[bool | None]
+    log_access_by: Mapped[str | None] = mapped_column(String(200))
+    log_access_at: Mapped[datetime | None]
     contact: Mapped[list[Any]] = mapped_column(default=list)
     address: Mapped[dict[str, Any] | None]
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     child: Mapped[Child] = relationship(back_populates="guardians")
+
+    @property
+    def log_access(self) -> LogAccess:
+        if self.may_see_log:
+            return LogAccess.granted
+        return LogAccess.pending if self.log_access_requested else LogAccess.none
 
 
 class DemographicVersion(ProvenanceMixin, Base):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hub.canonical.records import ContactPoint, HumanName, Identifier, PostalAddress
-from hub.canonical.vocab import ParentalResponsibility
+from hub.canonical.vocab import LogAccess, ParentalResponsibility
 from hub.core.validation import check_identifier, check_kommunenummer
 from hub.identity.numbers import national_id_problem
 
@@ -35,7 +35,11 @@ class GuardianCreate(BaseModel):
     national_id: str | None = None
     relation: str | None = None
     parental_responsibility: ParentalResponsibility | None = None
-    may_see_log: bool = False
+    may_see_log: bool = Field(
+        default=False,
+        description="asks that the guardian may see the log: granted at once when the caller's organisation holds the "
+        "baton (coordinator) of an open case of the child, else pending until that coordinator confirms",
+    )
     contact: list[ContactPoint] = Field(default_factory=list)
     address: PostalAddress | None = None
 
@@ -54,9 +58,18 @@ class GuardianRead(BaseModel):
     names: list[HumanName]
     relation: str | None
     parental_responsibility: ParentalResponsibility | None
-    may_see_log: bool
+    may_see_log: bool  # in force: granted by the case's coordinator (or an authoritative registry)
+    log_access: LogAccess  # granted, pending (asked for, not yet confirmed) or none
     contact: list[ContactPoint]
     address: PostalAddress | None
+
+
+class LogAccessDecision(BaseModel):
+    """The coordinator's decision on a guardian's access to the log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    may_see_log: bool
 
 
 class ChildCreate(BaseModel):

@@ -5,6 +5,7 @@ are its creator's version (hub.children.demographics). Keyword-only arguments; t
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,8 @@ def parse_identifier_query(identifier: str) -> tuple[str, str]:
 
 
 def guardian_from(data: GuardianCreate) -> Guardian:
-    """A guardian row; a national id is kept as an identifier too, so that exports and transfers carry it."""
+    """A guardian row; a national id is kept as an identifier too, so that exports and transfers carry it. Whether
+    they may see the log is only asked for here (decide_log_access grants it)."""
     identifiers = []
     if data.national_id:
         system = DNR_SYSTEM if is_d_number(data.national_id) else FNR_SYSTEM
@@ -39,7 +41,8 @@ def guardian_from(data: GuardianCreate) -> Guardian:
         identifiers=identifiers,
         relation=data.relation,
         parental_responsibility=data.parental_responsibility,
-        may_see_log=data.may_see_log,
+        may_see_log=False,
+        log_access_requested=True if data.may_see_log else None,
         contact=[c.model_dump(mode="json") for c in data.contact],
         address=data.address.model_dump(mode="json") if data.address else None,
     )
@@ -78,6 +81,26 @@ def find_children(session: Session, *, identifier: str) -> list[Child]:
     system, value = parse_identifier_query(identifier)
     child = repository.by_identifier(session, system, value)
     return [child] if child else []
+
+
+def decide_log_access(session: Session, *, guardian: Guardian, granted: bool, by: str) -> Guardian:
+    """Grant or withdraw a guardian's access to the log; `by` says who asserted it ("coordinator:<organisation id>",
+    "registry:<name>"). The request, if any, is answered by this."""
+    guardian.may_see_log = granted
+    guardian.log_access_by, guardian.log_access_at = by, datetime.now(UTC)
+    guardian.log_access_requested = None
+    session.flush()
+    return guardian
+
+
+def source_says(guardian: Guardian, *, national_id: str | None, may_see_log: bool | None) -> None:
+    """What a pushed payload says of a guardian: who it is and whether they may see the log. A payload only asks for
+    log access (the coordinator decides); a new national id on the record withdraws access granted to the old one."""
+    if guardian.national_id != national_id and guardian.may_see_log:
+        guardian.may_see_log, guardian.log_access_by, guardian.log_access_at = False, None, None
+    guardian.national_id = national_id
+    guardian.may_see_log = bool(guardian.may_see_log)
+    guardian.log_access_requested = may_see_log
 
 
 def add_guardian(session: Session, *, child: Child, data: GuardianCreate) -> Guardian:

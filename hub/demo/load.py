@@ -211,6 +211,8 @@ def load_demo(settings: Settings) -> DemoSummary:
         created = [cases.add_measure(session, case=case, data=m) for m in measures]
         cases.add_evaluation(session, case=case, measure=created[0], data=EvaluationCreate(evaluated_at=_at("2023-12-01"), outcome="continue", text="God fremgang, fortsetter ut barnehageåret.", author_organization_id=kindergarten))
         cases.add_evaluation(session, case=case, measure=created[2], data=EvaluationCreate(evaluated_at=_at("2023-12-01"), outcome="continue", text="Foreldrene leser nesten hver kveld; Emma ber om bøkene selv.", author_name="Anna Demo (mor)"))
+        for guardian in child.guardians:  # the clinic holds the baton: it confirms the parents' access to the log
+            children.decide_log_access(session, guardian=guardian, granted=True, by=f"coordinator:{clinic}")
         cases.propose_coordinator(session, case=case, data=CoordinatorIn(person_name="Kontaktlærer Kristian", organization_id=school, proposed_by="Helsesykepleier Hanne"))
         mother = child.guardians[0]
         consents.record_consent(

@@ -35,6 +35,7 @@ from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, C
 from hub.cases import repository as case_repository
 from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant, next_version
 from hub.children import demographics
+from hub.children import service as children_service
 from hub.children.demographics import DemographicSource
 from hub.children.models import Child, DemographicVersion, Guardian
 from hub.consent.models import Consent
@@ -528,10 +529,10 @@ class BatchWriter:
         if outcome != "unchanged":
             guardian.names = _dump(rec.names)
             guardian.identifiers = _dump(rec.identifiers)
-            guardian.national_id = national_id
+            # (a payload only asks for log access: the case's coordinator grants it)
+            children_service.source_says(guardian, national_id=national_id, may_see_log=rec.may_see_log)
             guardian.relation = rec.relation
             guardian.parental_responsibility = rec.parental_responsibility
-            guardian.may_see_log = bool(rec.may_see_log)
             guardian.contact = _dump(rec.contact)
             guardian.address = rec.address.model_dump(mode="json", exclude_none=True) if rec.address else None
             guardian.extra = rec.extra

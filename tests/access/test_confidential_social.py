@@ -117,6 +117,11 @@ def scn(callers) -> Scenario:
         json={"national_id": GUARDIAN_FNR, "relation": "mother", "parental_responsibility": "felles", "may_see_log": True},
     )
     assert guardian.status_code == 201, guardian.text
+    # the log access child welfare asked for is confirmed by the case's coordinator: the clinic takes the baton
+    baton = clinic.post(f"/api/v1/cases/{case_id}/coordinator/proposals", json={"person_name": "Helsesykepleier", "organization_id": clinic.org})
+    assert clinic.post(f"/api/v1/cases/{case_id}/coordinator/proposals/{baton.json()['id']}/accept").status_code == 200
+    confirmed = clinic.post(f"/api/v1/cases/{case_id}/guardians/{guardian.json()['id']}/log-access", json={"may_see_log": True})
+    assert confirmed.status_code == 200, confirmed.text
 
     goal = welfare.post(f"/api/v1/cases/{case_id}/goals", json={"description": WELFARE_GOAL, "category": "child_welfare"})
     assert goal.status_code == 201, goal.text

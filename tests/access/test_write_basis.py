@@ -126,3 +126,66 @@ def test_nobody_transfers_a_case_on_a_legal_basis_it_recorded_itself(make_hub):
     # the clinic may rely on the basis the municipality recorded: refused only because no peer hub is registered
     others = clinic.post("/api/v1/transfers", json=body)
     assert others.status_code == 404 and "no peer hub" in others.json()["detail"], others.text
+
+
+PLANTED_FNR = "15080050515"
+
+
+def test_a_guardian_added_by_a_participant_sees_nothing_until_the_coordinator_confirms(world):
+    clinic, callers, case_id, child = world["clinic"], world["callers"], world["case"], world["child"]
+    school = callers.system("Skåredalen skole", "school", kommune="1106")
+    assert clinic.post(f"{CASES}/{case_id}/participants", json={"organization_id": school.org, "role": "school"}).status_code == 201
+    planted = school.post(f"/api/v1/children/{child}/guardians", json={"national_id": PLANTED_FNR, "parental_responsibility": "felles", "may_see_log": True})
+    assert planted.status_code == 201, planted.text
+    assert (planted.json()["may_see_log"], planted.json()["log_access"]) == (False, "pending")
+    person = callers.person(PLANTED_FNR)
+    assert person.get("/api/v1/me/children").json() == []
+    assert person.get(f"/api/v1/me/cases/{case_id}").status_code == 404
+    # a participant that does not hold the baton cannot confirm it either
+    by_school = school.post(f"{CASES}/{case_id}/guardians/{planted.json()['id']}/log-access", json={"may_see_log": True})
+    assert by_school.status_code == 403 and "coordinator" in by_school.json()["detail"]
+    assert person.get(f"/api/v1/me/cases/{case_id}").status_code == 404
+    # the coordinator (the clinic holds the baton) decides
+    confirmed = clinic.post(f"{CASES}/{case_id}/guardians/{planted.json()['id']}/log-access", json={"may_see_log": True})
+    assert confirmed.status_code == 200 and confirmed.json()["log_access"] == "granted"
+    assert person.get(f"/api/v1/me/cases/{case_id}").status_code == 200
+    withdrawn = clinic.post(f"{CASES}/{case_id}/guardians/{planted.json()['id']}/log-access", json={"may_see_log": False})
+    assert withdrawn.status_code == 200 and withdrawn.json()["log_access"] == "none"
+    assert person.get(f"/api/v1/me/cases/{case_id}").status_code == 404
+
+
+def test_the_coordinator_adding_a_guardian_grants_access_and_it_is_recorded(world, engine):
+    from sqlalchemy import select
+
+    from hub.children.models import Guardian
+
+    clinic, child = world["clinic"], world["child"]
+    added = clinic.post(f"/api/v1/children/{child}/guardians", json={"national_id": PLANTED_FNR, "parental_responsibility": "felles", "may_see_log": True})
+    assert added.status_code == 201 and added.json()["log_access"] == "granted"
+    with engine.connect() as conn:
+        by, at = conn.execute(select(Guardian.log_access_by, Guardian.log_access_at).where(Guardian.id == uuid.UUID(added.json()["id"]))).one()
+    assert by == f"coordinator:{clinic.org}" and at is not None
+    assert world["callers"].person(PLANTED_FNR).get(f"/api/v1/me/cases/{world['case']}").status_code == 200
+
+
+def test_guardians_from_a_payload_wait_for_the_coordinator_and_a_payload_cannot_move_access(callers):
+    from tests.examples import kindergarten_report
+
+    kindergarten = callers.system("Solsikken barnehage", "kindergarten", scopes=("ingest", "case.read", "case.write"))
+    report = push(kindergarten, "kindergarten-v1", kindergarten_report())
+    (case_id,), (child_id,) = report["cases"], report["children"]
+    mother = next(g for g in kindergarten.get(f"/api/v1/children/{child_id}").json()["guardians"] if g["relation"] == "mor")
+    assert mother["log_access"] == "pending"
+    baton = kindergarten.post(f"{CASES}/{case_id}/coordinator/proposals", json={"person_name": "Pedagogisk leder", "organization_id": kindergarten.org}).json()
+    assert kindergarten.post(f"{CASES}/{case_id}/coordinator/proposals/{baton['id']}/accept").status_code == 200
+    assert kindergarten.post(f"{CASES}/{case_id}/guardians/{mother['id']}/log-access", json={"may_see_log": True}).json()["log_access"] == "granted"
+    # the same payload again keeps the coordinator's decision; a payload that gives the record another national id
+    # does not take the access along to that person
+    push(kindergarten, "kindergarten-v1", kindergarten_report())
+    again = next(g for g in kindergarten.get(f"/api/v1/children/{child_id}").json()["guardians"] if g["id"] == mother["id"])
+    assert again["log_access"] == "granted"
+    moved = kindergarten_report().replace(b"<NationalId>02098541015</NationalId>", f"<NationalId>{PLANTED_FNR}</NationalId>".encode())
+    push(kindergarten, "kindergarten-v1", moved)
+    renamed = next(g for g in kindergarten.get(f"/api/v1/children/{child_id}").json()["guardians"] if g["id"] == mother["id"])
+    assert renamed["log_access"] == "pending"
+    assert callers.person(PLANTED_FNR).get(f"/api/v1/me/cases/{case_id}").status_code == 404

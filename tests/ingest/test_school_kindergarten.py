@@ -47,7 +47,9 @@ def test_kindergarten_example_ingests_with_its_values(kindergarten, engine):
     assert child["names"][0]["given"] == ["Amina", "Sofie"] and child["birth_date"] == "2020-07-15"
     assert child["preferred_language"] == "so" and child["languages"] == ["so", "nb"]
     guardians = {g["relation"]: g for g in child["guardians"]}
-    assert guardians["mor"]["may_see_log"] is True and guardians["far"]["may_see_log"] is False
+    # the report asks that the mother may see the log: a payload only asks, the case's coordinator grants it
+    assert (guardians["mor"]["may_see_log"], guardians["mor"]["log_access"]) == (False, "pending")
+    assert (guardians["far"]["may_see_log"], guardians["far"]["log_access"]) == (False, "none")
     assert guardians["mor"]["parental_responsibility"] == "felles"
     kinds = sorted((e["kind"], e["category"], e["sensitivity"]) for e in case["entries"])
     assert kinds == sorted([

@@ -19,8 +19,13 @@ def _years_ago(years: int) -> str:
 
 
 def open_case(clinic, fnr, *, birth_date="2019-02-04", guardians=()):
+    """The clinic registers the child, opens its case holding the baton, and as coordinator confirms the log access
+    the registration asked for (a guardian asked for by may_see_log is only pending until then)."""
     child = clinic.post("/api/v1/children", json={"identifiers": [{"system": FNR_SYSTEM, "value": fnr}], "birth_date": birth_date, "guardians": list(guardians)}).json()
-    case = clinic.post("/api/v1/cases", json={"child_id": child["id"], "municipality": "1106"}).json()
+    case = clinic.post("/api/v1/cases", json={"child_id": child["id"], "municipality": "1106", "coordinator": {"person_name": "Hanne", "organization_id": clinic.org}}).json()
+    for pending in (g for g in child["guardians"] if g["log_access"] == "pending"):
+        confirmed = clinic.post(f"/api/v1/cases/{case['id']}/guardians/{pending['id']}/log-access", json={"may_see_log": True})
+        assert confirmed.status_code == 200, confirmed.text
     for category in ("health", "education", "child_welfare"):
         clinic.post(f"/api/v1/cases/{case['id']}/entries", json={"kind": "note", "category": category, "text": f"{category}-note"})
     return child, case["id"]
