@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from hub.access import policy
 from hub.access.policy import Visibility
 from hub.audit import service as audit
+from hub.audit.models import AuditEvent
 from hub.auth.principal import Principal
+from hub.canonical.vocab import Sector
 from hub.cases.models import Case
 from hub.children.models import Child
 from hub.core.errors import AccessDenied, Forbidden
 from hub.core.settings import Settings
+from hub.organizations.models import Organization
 
 
 def _not_found(what: str, ident: uuid.UUID) -> AccessDenied:
@@ -75,3 +78,18 @@ def participates(session: Session, principal: Principal, child_id: uuid.UUID) ->
 def require_organization(principal: Principal) -> None:
     if principal.organization is None:
         raise Forbidden("the client is not linked to an organisation")
+
+
+def audit_trail_for_org(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings) -> list[AuditEvent]:
+    """An organisation's admin reads the audit trail only of a child the organisation may read (a participant in one
+    of its cases; else 404 as for an unknown child), and not the events of services it may not learn take part
+    (child welfare, social services: their very involvement is confidential)."""
+    child = child_for_org(session, principal=principal, child_id=child_id, action="audit.export")
+    visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=settings)
+    events = audit.events_for_child(session, child_id=child.id)
+    ids = {e.organization_id for e in events if e.organization_id}
+    sectors = dict(session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids))).all()) if ids else {}
+    return [
+        e for e in events
+        if e.organization_id is None or (e.organization_id in sectors and visibility.shows_organization(e.organization_id, Sector(sectors[e.organization_id])))
+    ]

@@ -1,6 +1,5 @@
-"""Route for exporting the audit trail of a child as FHIR AuditEvents (admin scope).
-
-Guardians read their child's access log under /api/v1/me instead.
+"""Route for exporting the audit trail of a child as FHIR AuditEvents (admin scope): only of a child the admin's
+organisation may read (hub.access.guard decides). Guardians read their child's access log under /api/v1/me instead.
 """
 
 from __future__ import annotations
@@ -8,9 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from hub.access import guard
 from hub.api.deps import DbSession
 from hub.audit import fhir
 from hub.audit import service as audit
@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 @router.get("/children/{child_id}")
 def audit_of_child(
-    child_id: uuid.UUID, session: DbSession, principal: Annotated[Principal, Depends(require("admin"), scope="function")]
+    child_id: uuid.UUID, request: Request, session: DbSession, principal: Annotated[Principal, Depends(require("admin"), scope="function")]
 ) -> JSONResponse:
-    events = audit.events_for_child(session, child_id=child_id)
+    events = guard.audit_trail_for_org(session, principal=principal, child_id=child_id, settings=request.app.state.settings)
     audit.record(session, principal=principal, action="audit.export", child_id=child_id, purpose="audit")
     return JSONResponse(fhir.bundle(events), media_type="application/fhir+json")

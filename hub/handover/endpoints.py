@@ -1,5 +1,5 @@
 """Route for the handover pull: GET /api/v1/handover?identifier=system|value&format=sif-au|kindergarten-v1|fhir-r4
-(scope handover.read). 403 names why when no consent or legal basis covers the caller; 404 for an unknown child.
+(scope handover.read). An unknown child and one no consent or legal basis lets the caller receive answer the same 404.
 """
 
 from __future__ import annotations

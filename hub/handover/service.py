@@ -1,7 +1,8 @@
 """Rules of the handover pull: which child and which case, what the requesting organisation may see of it, the
-rendered package, and the audit record of every attempt (refusals included).
+rendered package, and the audit record of every attempt (refusals included, with their real reason).
 
 Case choice: among the child's open cases, the one in the requester's municipality, else the most recently opened.
+A caller without a basis gets the same answer whether the hub knows the child or not (no existence oracle).
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def _deny(session: Session, principal: Principal, reason: str, status: int, deta
     return AccessDenied(detail, status=status)
 
 
+def _refused(session: Session, principal: Principal, reason: str, **ids) -> AccessDenied:
+    """The one answer for an unknown child and for a child the caller may not receive: same status, same words."""
+    return _deny(
+        session, principal, reason, 404,
+        f"no handover to {principal.organization.name}: no child with this identifier is known to the hub, or no "
+        "consent or legal basis covers this organisation for it. The guardians (or the young person) must consent to "
+        "sharing with this organisation or its sector, or a legal basis must be recorded",
+        **ids,
+    )
+
+
 def pull(
     session: Session,
     *,
@@ -82,7 +94,7 @@ def pull(
     organization = principal.organization
     found = children.find_children(session, identifier=identifier)
     if not found:
-        raise _deny(session, principal, "no child with this identifier", 404, "no child with this identifier is known to the hub")
+        raise _refused(session, principal, "no child with this identifier")
     child = found[0]
     system, _ = children.parse_identifier_query(identifier)
     if not policy.may_be_found_by(session, child=child, organization=organization, settings=settings, system=system):
@@ -90,15 +102,15 @@ def pull(
                     "no child with this identifier is known to the hub", child_id=child.id)
     case = choose_case(session, child=child, organization=organization)
     if case is None:
+        # only a caller entitled to know of the child (a participant, or one a consent covers) learns it has no case
+        if not guard.participates(session, principal, child.id) and not policy.handover_visibility(
+            session, child=child, organization=organization, settings=settings
+        ).permit:
+            raise _refused(session, principal, "the child has no open case; no basis to learn of it", child_id=child.id)
         raise _deny(session, principal, "the child has no open case", 404, "the child has no open case to hand over", child_id=child.id)
     visibility = visibility_for(session, case=case, child=child, organization=organization, settings=settings)
     if not visibility.permit:
-        raise _deny(
-            session, principal, visibility.reason, 403,
-            f"no handover to {organization.name}: {visibility.reason}. The guardians (or the young person) must "
-            "consent to sharing with this organisation or its sector, or a legal basis must be recorded",
-            child_id=child.id, case_id=case.id,
-        )
+        raise _refused(session, principal, visibility.reason, child_id=child.id, case_id=case.id)
     view = redact.for_receiver(build_case_view(session, case=case, visibility=visibility), visibility=visibility)
     body, chosen = export.render(view, format_id=format_id, media_type=media_type)
     entry_ids = shown_entry_versions(session, case=case, view=view)

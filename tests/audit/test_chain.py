@@ -95,6 +95,8 @@ def test_audit_export_as_fhir_audit_event(callers):
     case_id, _, child_id = make_case(clinic)
     clinic.get(f"/api/v1/cases/{case_id}")
     admin = callers.system("Kommune", "municipality", scopes=("admin",))
+    # an admin reads the trail of a child its organisation may read: the municipality takes part in the case
+    assert clinic.post(f"/api/v1/cases/{case_id}/participants", json={"organization_id": admin.org, "role": "municipality"}).status_code == 201
     bundle = admin.get(f"/api/v1/audit/children/{child_id}").json()
     assert bundle["resourceType"] == "Bundle" and bundle["total"] >= 2
     actions = {e["resource"]["subtype"][0]["code"] for e in bundle["entry"]}

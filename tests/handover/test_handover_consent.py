@@ -1,10 +1,12 @@
 """Handover pull (GET /api/v1/handover): a school receives what the guardians' consent covers and nothing of the
-confidential categories (child welfare, health) the consent does not name; refusals are 403/404 and audited.
+confidential categories (child welfare, health) the consent does not name; a refusal answers as for an unknown child
+(the same 404 and words: no oracle of which children the hub knows) and is audited with its real reason.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from lxml import etree
@@ -99,17 +101,36 @@ def test_a_consent_that_names_child_welfare_and_health_lets_them_through(hub):
     assert all(e["text"] in body for e in hub["secret"] if e["text"])
 
 
-def test_no_consent_for_the_organisation_is_403_naming_why_and_audited(hub, engine):
+def test_no_consent_for_the_organisation_answers_as_for_an_unknown_child_and_is_audited_with_why(hub, engine):
     clinic = hub["callers"].system("Tysvær helsestasjon", "health", kommune="1146", scopes=("handover.read",))
     response = pull(clinic, "sif-au")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
     assert "no consent or legal basis covers this organisation" in problem["detail"]
     assert "Tysvær helsestasjon" in problem["detail"]
-    (event,) = handover_audit(engine)
+    unknown = pull(clinic, "sif-au", identifier="urn:oid:2.16.578.1.12.4.1.4.1|04021950128")
+    assert (unknown.status_code, unknown.json()["title"], unknown.json()["detail"]) == (404, problem["title"], problem["detail"])
+    event, _ = handover_audit(engine)
     assert (event.outcome, str(event.case_id), event.entry_ids) == ("deny", hub["case_id"], [])
     assert "no consent" in event.reason and str(event.organization_id) == clinic.org
+
+
+def test_a_child_without_an_open_case_is_not_told_to_a_caller_without_a_basis(hub, engine):
+    stranger = hub["callers"].system("Tysvær helsestasjon", "health", kommune="1146", scopes=("handover.read",))
+    unknown = pull(stranger, "sif-au", identifier="urn:oid:2.16.578.1.12.4.1.4.1|04021950128")
+    from hub.canonical.vocab import CaseStatus
+    from hub.cases.models import Case
+    from hub.db.engine import session_scope
+
+    with session_scope(hub["callers"].engine) as session:  # (its writers' clients have no case.write)
+        session.get(Case, uuid.UUID(hub["case_id"])).status = CaseStatus.closed
+    no_case = pull(stranger, "sif-au")
+    assert (no_case.status_code, no_case.json()["detail"]) == (404, unknown.json()["detail"])
+    # the school the consent names may know that there is nothing to hand over
+    told = pull(hub["school"], "sif-au")
+    assert told.status_code == 404 and "no open case" in told.json()["detail"]
+    assert "no open case" in handover_audit(engine)[1].reason
 
 
 def test_revoked_consent_stops_the_next_pull(hub):
@@ -122,7 +143,8 @@ def test_revoked_consent_stops_the_next_pull(hub):
     with session_scope(hub["callers"].engine) as session:
         session.query(Consent).one().revoked_at = datetime.now(UTC)
     refused = pull(hub["school"], "kindergarten-v1")
-    assert refused.status_code == 403 and "no consent in force" in refused.json()["detail"]
+    assert refused.status_code == 404 and "no consent or legal basis covers this organisation" in refused.json()["detail"]
+    assert "no consent in force" in handover_audit(hub["callers"].engine)[-1].reason  # the reason is the audit's
 
 
 def test_unknown_child_is_404_and_audited(hub, engine):
@@ -156,7 +178,7 @@ def test_a_participating_school_without_consent_gets_only_what_it_wrote(callers)
     without_consent = re.sub(rb"<Consents>.*</Consents>", b"", fixture("kindergarten-to-school.xml"), flags=re.S)
     case_id = push(kg, "kindergarten-v1", without_consent)["cases"][0]
     stranger = callers.system("Aksdal skule", "school", kommune="1146", scopes=("handover.read",))
-    assert pull(stranger, "kindergarten-v1").status_code == 403
+    assert pull(stranger, "kindergarten-v1").status_code == 404
     school = callers.system("Skåredalen skole", "school", scopes=("ingest", "handover.read"))
     # the school is taken into the case (a push alone would not make it a participant), then pushes its own record
     take_into_case(callers.engine, case_id=case_id, organization_id=school.org, role="school")
@@ -173,7 +195,7 @@ def test_a_consent_to_one_school_is_not_a_consent_to_every_school(hub, engine):
     the named one gets the report, and the stored consent names that school and no sector."""
     other = hub["callers"].system("Haugesund ungdomsskole", "school", kommune="1106", scopes=("handover.read",))
     refused = pull(other, "kindergarten-v1")
-    assert refused.status_code == 403, refused.text
+    assert refused.status_code == 404, refused.text
     assert "Loves drawing" not in refused.text and "15072052088" not in refused.text
     assert pull(hub["school"], "kindergarten-v1").status_code == 200
     from sqlalchemy import select
