@@ -38,7 +38,9 @@ def case_for_org(
 ) -> tuple[Case, Visibility]:
     """The case and what the caller's organisation may see of it; unknown and not-permitted look the same (404)."""
     query = select(Case).where(Case.id == case_id)
-    case = session.scalar(query.with_for_update() if for_update else query)
+    # Locked: the row as committed now (populate_existing: not a copy this session read before), so that a decision
+    # taken under the lock sees every decision committed before it.
+    case = session.scalar(query.with_for_update().execution_options(populate_existing=True) if for_update else query)
     if case is None or principal.organization is None:
         audit.record(session, principal=principal, action=action, outcome="deny", reason="no such case", case_id=case_id, purpose=purpose)
         raise _not_found("case", case_id)

@@ -1,5 +1,5 @@
 """The door for writes: decides every write that names an existing object (opening a case for a child, writing on a
-case or a child, a guardian's access to the log, consents and legal bases) and records refusals in the audit trail.
+case or a child, a guardian's access to the log, consents and legal bases, If-Match) and audits its refusals.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.vocab import CaseStatus, Sector
-from hub.cases.models import Case
-from hub.cases.service import current_coordinator
+from hub.cases import service as cases
+from hub.cases.models import Case, Goal, Measure
 from hub.children import registry
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.consent.service import recorded_by
-from hub.core.errors import AccessDenied, Forbidden, NotFound
+from hub.core.errors import AccessDenied, Forbidden, HubError, NotFound, PreconditionFailed, PreconditionRequired
 from hub.core.settings import Settings
 from hub.organizations.models import Organization
 
@@ -89,6 +89,68 @@ def case_for_write(
     return guard.case_for_org(session, principal=principal, case_id=case_id, settings=settings, action=action, for_update=True)
 
 
+# --- optimistic concurrency ------------------------------------------------------------------------------------
+
+
+def etag(version: int) -> str:
+    """A case's, measure's, goal's or consent's ETag: its row version, strong and quoted ("3")."""
+    return f'"{version}"'
+
+
+def check_if_match(*, if_match: str | None, version: int, what: str, settings: Settings) -> None:
+    """Judge If-Match against the current version, read under the row's lock. A stale tag is always refused (412);
+    a missing one is allowed unless the hub requires it (HUB_REQUIRE_IF_MATCH: 428). `*` matches any version; weak
+    tags never match (If-Match compares strongly)."""
+    current = etag(version)
+    if if_match is None:
+        if settings.require_if_match:
+            raise PreconditionRequired(f"a change of {what} must carry If-Match with its ETag (now {current}): read it first")
+        return
+    tags = [t.strip() for t in if_match.split(",") if t.strip()]
+    malformed = [t for t in tags if t != "*" and not (t.removeprefix("W/").startswith('"') and t.endswith('"') and len(t.removeprefix("W/")) >= 2)]
+    if not tags or malformed:
+        raise HubError(f"If-Match must be * or entity tags such as {current}, got {if_match[:40]!r}", location="If-Match")
+    if "*" in tags or current in tags:
+        return
+    raise PreconditionFailed(f"{what} was changed since it was read: its ETag is now {current}; read it again and retry", current_etag=current)
+
+
+def locked(session: Session, row, *, what: str, settings: Settings, if_match: str | None):
+    """`row` (a case, measure, goal or consent) locked for this transaction and re-read as committed, then its
+    If-Match judged: the version compared is the one the change will be written over."""
+    session.refresh(row, with_for_update=True)
+    check_if_match(if_match=if_match, version=row.row_version, what=what, settings=settings)
+    return row
+
+
+def case_for_change(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, settings: Settings, action: str, if_match: str | None
+) -> tuple[Case, Visibility]:
+    """A change of the case's own state (level, close, the baton): the write door's case, its If-Match judged under
+    the row lock, so that of two changes read from one version exactly one is decided."""
+    case, visibility = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action=action)
+    check_if_match(if_match=if_match, version=case.row_version, what=f"case {case.id}", settings=settings)
+    return case, visibility
+
+
+def measure_for_change(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, measure_id: uuid.UUID, settings: Settings, if_match: str | None
+) -> tuple[Case, Measure]:
+    """A measure the caller sees on a case it takes part in, locked, its If-Match judged."""
+    case, visibility = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="measure.status")
+    measure = cases.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
+    return case, locked(session, measure, what=f"measure {measure.id}", settings=settings, if_match=if_match)
+
+
+def goal_for_change(
+    session: Session, *, principal: Principal, case_id: uuid.UUID, goal_id: uuid.UUID, settings: Settings, if_match: str | None
+) -> tuple[Case, Goal]:
+    """A goal the caller sees on a case it takes part in, locked, its If-Match judged."""
+    case, visibility = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="goal.status")
+    goal = cases.get_goal(session, case=case, goal_id=goal_id, visibility=visibility)
+    return case, locked(session, goal, what=f"goal {goal.id}", settings=settings, if_match=if_match)
+
+
 def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Child:
     """No write on a child the caller could not read: only an organisation taking part in one of its cases."""
     return guard.child_for_org(session, principal=principal, child_id=child_id, action=action)
@@ -99,8 +161,8 @@ def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UU
 
 def holds_baton(session: Session, *, organization: Organization, child: Child) -> bool:
     """Whether the organisation is the current coordinator (stafettholder) of one of the child's open cases."""
-    cases = session.scalars(select(Case).where(Case.child_id == child.id, Case.status == CaseStatus.open))
-    return any((held := current_coordinator(case)) is not None and held.organization_id == organization.id for case in cases)
+    open_cases = session.scalars(select(Case).where(Case.child_id == child.id, Case.status == CaseStatus.open))
+    return any((held := cases.current_coordinator(case)) is not None and held.organization_id == organization.id for case in open_cases)
 
 
 def log_access_on_add(session: Session, *, principal: Principal, child: Child, guardian: Guardian, settings: Settings) -> str | None:
@@ -124,7 +186,7 @@ def log_access_decision(
     guardian = next((g for g in session.get(Child, case.child_id).guardians if g.id == guardian_id), None)
     if guardian is None:
         raise NotFound(f"guardian {guardian_id} not found for the child of case {case.id}")
-    held = current_coordinator(case) if case.status == CaseStatus.open else None
+    held = cases.current_coordinator(case) if case.status == CaseStatus.open else None
     if held is None or held.organization_id != principal.organization.id:
         audit.record(
             session, principal=principal, action="guardian.log_access", outcome="deny", reason="not the case's coordinator",
@@ -164,9 +226,12 @@ def _deny_consent(session: Session, principal: Principal, child: Child, reason: 
     audit.record(session, principal=principal, action="consent.record", outcome="deny", reason=reason, child_id=child.id)
 
 
-def consent_for_revoke(session: Session, *, principal: Principal, consent_id: uuid.UUID, action: str) -> Consent:
+def consent_for_revoke(
+    session: Session, *, principal: Principal, consent_id: uuid.UUID, action: str, settings: Settings, if_match: str | None = None
+) -> Consent:
     """A participant may record that the family withdrew a consent; a legal basis is withdrawn by whoever recorded it
-    (or, recorded before the hub kept that, by an authority). Unknown and not-permitted look the same (404)."""
+    (or, recorded before the hub kept that, by an authority). Unknown and not-permitted look the same (404). The
+    consent is locked and its If-Match judged."""
     consent = session.get(Consent, consent_id)
     child = session.get(Child, consent.child_id) if consent is not None else None
     if consent is None or child is None or principal.organization is None or not guard.participates(session, principal, child.id):
@@ -178,7 +243,12 @@ def consent_for_revoke(session: Session, *, principal: Principal, consent_id: uu
     if consent.basis == "legal" and not _may_withdraw_legal_basis(consent, principal.organization):
         audit.record(session, principal=principal, action=action, outcome="deny", reason="legal basis recorded by another organisation", child_id=child.id)
         raise Forbidden("a legal basis is withdrawn by the organisation that recorded it")
-    return consent
+    return consent_for_change(session, consent=consent, settings=settings, if_match=if_match)
+
+
+def consent_for_change(session: Session, *, consent: Consent, settings: Settings, if_match: str | None) -> Consent:
+    """The consent locked and re-read, its If-Match judged (guardians revoke through this too)."""
+    return locked(session, consent, what=f"consent {consent.id}", settings=settings, if_match=if_match)
 
 
 def _may_withdraw_legal_basis(consent: Consent, organization: Organization) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from hub.access import guard, writes
 from hub.api.deps import DbSession
@@ -32,6 +32,7 @@ from hub.cases.schemas import (
     EvaluationRead,
     GoalCreate,
     GoalRead,
+    GoalStatusChange,
     LevelChange,
     MeasureCreate,
     MeasureRead,
@@ -47,6 +48,7 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
 Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
+IfMatch = Annotated[str | None, Header(description='the ETag ("<version>") the change was read from; a stale one is 412')]
 
 
 def _open(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str):
@@ -61,6 +63,17 @@ def _write(session: DbSession, request: Request, principal: Principal, case_id: 
     return writes.case_for_write(
         session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action
     )
+
+
+def _change(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str, if_match: str | None):
+    """A change of the case's own state: the write door, with the caller's If-Match judged under the lock."""
+    return writes.case_for_change(
+        session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action, if_match=if_match
+    )
+
+
+def _tagged(response: Response, version: int):
+    response.headers["ETag"] = writes.etag(version)
 
 
 def _read(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str = "case.read") -> CaseRead:
@@ -79,13 +92,15 @@ def _author(principal: Principal, organization_id: uuid.UUID | None) -> None:
 
 
 @router.post("", status_code=201, response_model=CaseRead)
-def create_case(body: CaseCreate, request: Request, session: DbSession, principal: Writer) -> CaseRead:
+def create_case(body: CaseCreate, request: Request, response: Response, session: DbSession, principal: Writer) -> CaseRead:
     opening = writes.case_opening(session, principal=principal, child_id=body.child_id, settings=request.app.state.settings)
     if not any(p.organization_id == principal.organization.id for p in body.participants):
         body.participants.append(ParticipantIn(organization_id=principal.organization.id, role=principal.organization.sector.value))
     case = service.create_case(session, child=opening.child, data=body)
     audit.record(session, principal=principal, action="case.create", reason=opening.reason, child_id=case.child_id, case_id=case.id)
-    return _read(session, request, principal, case.id, "case.create")
+    view = _read(session, request, principal, case.id, "case.create")
+    _tagged(response, view.version)
+    return view
 
 
 @router.get("", response_model=list[CaseSummary])
@@ -108,22 +123,32 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseRead)
-def read_case(case_id: uuid.UUID, request: Request, session: DbSession, principal: Reader) -> CaseRead:
-    return _read(session, request, principal, case_id)
+def read_case(case_id: uuid.UUID, request: Request, response: Response, session: DbSession, principal: Reader) -> CaseRead:
+    view = _read(session, request, principal, case_id)
+    _tagged(response, view.version)  # the version of the case's own state (level, status, baton): If-Match for those
+    return view
 
 
 @router.post("/{case_id}/level", response_model=CaseRead)
-def change_level(case_id: uuid.UUID, body: LevelChange, request: Request, session: DbSession, principal: Writer) -> CaseRead:
-    case, _ = _write(session, request, principal, case_id, "case.level")
+def change_level(
+    case_id: uuid.UUID, body: LevelChange, request: Request, response: Response, session: DbSession, principal: Writer, if_match: IfMatch = None
+) -> CaseRead:
+    case, _ = _change(session, request, principal, case_id, "case.level", if_match)
     service.change_level(session, case=case, data=body)
-    return _read(session, request, principal, case_id, "case.level")
+    view = _read(session, request, principal, case_id, "case.level")
+    _tagged(response, view.version)
+    return view
 
 
 @router.post("/{case_id}/close", response_model=CaseRead)
-def close_case(case_id: uuid.UUID, body: CaseClose, request: Request, session: DbSession, principal: Writer) -> CaseRead:
-    case, _ = _write(session, request, principal, case_id, "case.close")
+def close_case(
+    case_id: uuid.UUID, body: CaseClose, request: Request, response: Response, session: DbSession, principal: Writer, if_match: IfMatch = None
+) -> CaseRead:
+    case, _ = _change(session, request, principal, case_id, "case.close", if_match)
     service.close_case(session, case=case, data=body)
-    return _read(session, request, principal, case_id, "case.close")
+    view = _read(session, request, principal, case_id, "case.close")
+    _tagged(response, view.version)
+    return view
 
 
 @router.post("/{case_id}/participants", status_code=201, response_model=ParticipantRead)
@@ -172,29 +197,48 @@ def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, request: Request, ses
 
 
 @router.post("/{case_id}/goals", status_code=201, response_model=GoalRead)
-def add_goal(case_id: uuid.UUID, body: GoalCreate, request: Request, session: DbSession, principal: Writer) -> GoalRead:
+def add_goal(case_id: uuid.UUID, body: GoalCreate, request: Request, response: Response, session: DbSession, principal: Writer) -> GoalRead:
     case, _ = _write(session, request, principal, case_id, "goal.add")
     goal = service.add_goal(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
     audit.record(session, principal=principal, action="goal.add", child_id=case.child_id, case_id=case.id)
+    _tagged(response, goal.row_version)
+    return GoalRead.model_validate(goal)
+
+
+@router.post("/{case_id}/goals/{goal_id}/status", response_model=GoalRead)
+def set_goal_status(
+    case_id: uuid.UUID, goal_id: uuid.UUID, body: GoalStatusChange, request: Request, response: Response, session: DbSession,
+    principal: Writer, if_match: IfMatch = None,
+) -> GoalRead:
+    case, goal = writes.goal_for_change(
+        session, principal=principal, case_id=case_id, goal_id=goal_id, settings=request.app.state.settings, if_match=if_match
+    )
+    goal = service.set_goal_status(session, case=case, goal=goal, status=body.status)
+    audit.record(session, principal=principal, action="goal.status", reason=body.status.value, child_id=case.child_id, case_id=case.id)
+    _tagged(response, goal.row_version)
     return GoalRead.model_validate(goal)
 
 
 @router.post("/{case_id}/measures", status_code=201, response_model=MeasureRead)
-def add_measure(case_id: uuid.UUID, body: MeasureCreate, request: Request, session: DbSession, principal: Writer) -> MeasureRead:
+def add_measure(case_id: uuid.UUID, body: MeasureCreate, request: Request, response: Response, session: DbSession, principal: Writer) -> MeasureRead:
     case, _ = _write(session, request, principal, case_id, "measure.add")
     measure = service.add_measure(session, case=case, data=body, **service.typed_in_by(principal.organization.id))
     audit.record(session, principal=principal, action="measure.add", child_id=case.child_id, case_id=case.id)
+    _tagged(response, measure.row_version)
     return MeasureRead.model_validate(measure)
 
 
 @router.post("/{case_id}/measures/{measure_id}/status", response_model=MeasureRead)
 def set_measure_status(
-    case_id: uuid.UUID, measure_id: uuid.UUID, body: MeasureStatusChange, request: Request, session: DbSession, principal: Writer
+    case_id: uuid.UUID, measure_id: uuid.UUID, body: MeasureStatusChange, request: Request, response: Response, session: DbSession,
+    principal: Writer, if_match: IfMatch = None,
 ) -> MeasureRead:
-    case, visibility = _write(session, request, principal, case_id, "measure.status")
-    measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
+    case, measure = writes.measure_for_change(
+        session, principal=principal, case_id=case_id, measure_id=measure_id, settings=request.app.state.settings, if_match=if_match
+    )
     measure = service.set_measure_status(session, case=case, measure=measure, status=body.status)
     audit.record(session, principal=principal, action="measure.status", child_id=case.child_id, case_id=case.id)
+    _tagged(response, measure.row_version)
     return MeasureRead.model_validate(measure)
 
 
@@ -212,30 +256,39 @@ def add_evaluation(
 
 
 @router.post("/{case_id}/coordinator/proposals", status_code=201, response_model=CoordinatorRead)
-def propose_coordinator(case_id: uuid.UUID, body: CoordinatorIn, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
-    case, _ = _write(session, request, principal, case_id, "coordinator.propose")
+def propose_coordinator(
+    case_id: uuid.UUID, body: CoordinatorIn, request: Request, response: Response, session: DbSession, principal: Writer, if_match: IfMatch = None
+) -> CoordinatorRead:
+    case, _ = _change(session, request, principal, case_id, "coordinator.propose", if_match)
     assignment = service.propose_coordinator(session, case=case, data=body)
     audit.record(session, principal=principal, action="coordinator.propose", child_id=case.child_id, case_id=case.id)
+    _tagged(response, case.row_version)
     return CoordinatorRead.model_validate(assignment)
 
 
 @router.post("/{case_id}/coordinator/proposals/{assignment_id}/accept", response_model=CoordinatorRead)
-def accept_coordinator(case_id: uuid.UUID, assignment_id: uuid.UUID, request: Request, session: DbSession, principal: Writer) -> CoordinatorRead:
-    case, _ = _write(session, request, principal, case_id, "coordinator.accept")
+def accept_coordinator(
+    case_id: uuid.UUID, assignment_id: uuid.UUID, request: Request, response: Response, session: DbSession, principal: Writer,
+    if_match: IfMatch = None,
+) -> CoordinatorRead:
+    case, _ = _change(session, request, principal, case_id, "coordinator.accept", if_match)
     assignment = service.accept_coordinator(session, case=case, assignment_id=assignment_id, organization_id=principal.organization.id)
     audit.record(session, principal=principal, action="coordinator.accept", child_id=case.child_id, case_id=case.id)
+    _tagged(response, case.row_version)
     return CoordinatorRead.model_validate(assignment)
 
 
 @router.post("/{case_id}/coordinator/proposals/{assignment_id}/decline", response_model=CoordinatorRead)
 def decline_coordinator(
-    case_id: uuid.UUID, assignment_id: uuid.UUID, body: CoordinatorDecision, request: Request, session: DbSession, principal: Writer
+    case_id: uuid.UUID, assignment_id: uuid.UUID, body: CoordinatorDecision, request: Request, response: Response, session: DbSession,
+    principal: Writer, if_match: IfMatch = None,
 ) -> CoordinatorRead:
-    case, _ = _write(session, request, principal, case_id, "coordinator.decline")
+    case, _ = _change(session, request, principal, case_id, "coordinator.decline", if_match)
     assignment = service.decline_coordinator(
         session, case=case, assignment_id=assignment_id, reason=body.reason, organization_id=principal.organization.id
     )
     audit.record(session, principal=principal, action="coordinator.decline", child_id=case.child_id, case_id=case.id)
+    _tagged(response, case.row_version)
     return CoordinatorRead.model_validate(assignment)
 
 

@@ -50,7 +50,7 @@ class Case(Base):
     received_from: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)  # its ETag: every UPDATE checks and bumps it
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -171,6 +171,9 @@ class Goal(ProvenanceMixin, Base):
     codes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)  # its ETag: every UPDATE checks and bumps it
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class Measure(ProvenanceMixin, Base):
@@ -195,6 +198,9 @@ class Measure(ProvenanceMixin, Base):
     retracted: Mapped[bool] = mapped_column(default=False)  # withdrawn by its source system; kept, not deleted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)  # its ETag: every UPDATE checks and bumps it
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     evaluations: Mapped[list[Evaluation]] = relationship(
         back_populates="measure", cascade="all, delete-orphan", lazy="selectin", order_by="Evaluation.created_at"

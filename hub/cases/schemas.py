@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.canonical.records import Code
 from hub.canonical.vocab import (
@@ -30,6 +30,11 @@ class _In(BaseModel):
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def _version() -> object:
+    """The row version, which is also the object's ETag ("<version>") for If-Match."""
+    return Field(validation_alias=AliasChoices("version", "row_version"), description='the ETag is "<version>"; send it as If-Match')
 
 
 class ParticipantIn(_In):
@@ -140,12 +145,17 @@ class GoalCreate(_In):
 
 class GoalRead(_Out):
     id: uuid.UUID
+    version: int = _version()
     description: str
     category: Category | None
     status: GoalStatus
     target_date: date | None
     codes: list[Code]
     created_at: datetime
+
+
+class GoalStatusChange(_In):
+    status: GoalStatus
 
 
 class EvaluationCreate(_In):
@@ -196,6 +206,7 @@ class MeasureStatusChange(_In):
 
 class MeasureRead(_Out):
     id: uuid.UUID
+    version: int = _version()
     description: str
     category: Category
     sensitivity: Sensitivity
@@ -242,6 +253,7 @@ class CaseSummary(_Out):
 
 
 class CaseRead(CaseSummary):
+    version: int = _version()
     closed_reason: str | None
     transferred_to: str | None
     received_from: str | None

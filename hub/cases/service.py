@@ -235,6 +235,26 @@ def add_measure(session: Session, *, case: Case, data: MeasureCreate, **provenan
     return measure
 
 
+def _touch(case: Case) -> None:
+    """A change of the case's own state that touches no column of it (the baton): bump its row version (its ETag), so
+    that two such changes racing end in one winner and an If-Match read before either is stale after."""
+    case.updated_at = _now()
+
+
+def get_goal(session: Session, *, case: Case, goal_id: uuid.UUID, visibility: Visibility | None = None) -> Goal:
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.case_id != case.id or (visibility is not None and not visibility.sees_goal(goal)):
+        raise NotFound(f"goal {goal_id} not found on case {case.id}")
+    return goal
+
+
+def set_goal_status(session: Session, *, case: Case, goal: Goal, status: object) -> Goal:
+    require_open(case)
+    goal.status = status  # type: ignore[assignment]
+    session.flush()
+    return goal
+
+
 def get_measure(session: Session, *, case: Case, measure_id: uuid.UUID, visibility: Visibility | None = None) -> Measure:
     measure = session.get(Measure, measure_id)
     if measure is None or measure.case_id != case.id or (visibility is not None and not visibility.sees_measure(measure)):
@@ -303,6 +323,7 @@ def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) ->
     require_open(case)
     if data.organization_id is not None:
         add_participant(session, case=case, organization_id=data.organization_id, role="coordinator")
+    _touch(case)
     return _assignment(session, case=case, data=data)
 
 
@@ -320,6 +341,8 @@ def _pending(case: Case, assignment_id: uuid.UUID, organization_id: uuid.UUID | 
 def accept_coordinator(
     session: Session, *, case: Case, assignment_id: uuid.UUID, organization_id: uuid.UUID | None = None
 ) -> CoordinatorAssignment:
+    """Decided once: the caller holds the case's row lock (hub.access.writes), so a concurrent accept or decline of
+    the same proposal waits and then finds it decided (409)."""
     require_open(case)
     assignment = _pending(case, assignment_id, organization_id)
     now = _now()
@@ -327,7 +350,7 @@ def accept_coordinator(
     if previous is not None:
         previous.ended_at = now
     assignment.status, assignment.decided_at, assignment.started_at = "accepted", now, now
-    case.updated_at = now  # bumps the row version: two acceptances racing end in one winner
+    _touch(case)
     session.flush()
     return assignment
 
@@ -338,6 +361,7 @@ def decline_coordinator(
     require_open(case)
     assignment = _pending(case, assignment_id, organization_id)
     assignment.status, assignment.decided_at, assignment.decline_reason = "declined", _now(), reason
+    _touch(case)
     session.flush()
     return assignment
 
@@ -346,6 +370,7 @@ def describe_case(session: Session, *, case: Case, visibility: Visibility) -> di
     """What CaseRead shows to one viewer: the case, the visible part of its timeline, goals, measures, the baton."""
     return {
         "id": case.id,
+        "version": case.row_version,
         "child_id": case.child_id,
         "municipality": case.municipality,
         "bti_level": case.bti_level,

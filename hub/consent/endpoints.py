@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from hub.access import guard, policy, writes
 from hub.api.deps import DbSession
@@ -24,11 +24,12 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 
 @router.post("/children/{child_id}/consents", status_code=201, response_model=ConsentRead)
-def record_consent(child_id: uuid.UUID, body: ConsentCreate, session: DbSession, principal: Writer) -> ConsentRead:
+def record_consent(child_id: uuid.UUID, body: ConsentCreate, response: Response, session: DbSession, principal: Writer) -> ConsentRead:
     child = writes.child_for_write(session, principal=principal, child_id=child_id, action="consent.record")
     writes.check_consent_record(session, principal=principal, child=child, data=body)
     consent = service.record_consent(session, child=child, data=body, recorded_by=principal.organization)
     audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
+    response.headers["ETag"] = writes.etag(consent.row_version)
     return ConsentRead.model_validate(consent)
 
 
@@ -42,8 +43,14 @@ def list_consents(child_id: uuid.UUID, session: DbSession, request: Request, pri
 
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)
-def revoke_consent(consent_id: uuid.UUID, session: DbSession, principal: Writer) -> ConsentRead:
-    consent = writes.consent_for_revoke(session, principal=principal, consent_id=consent_id, action="consent.revoke")
+def revoke_consent(
+    consent_id: uuid.UUID, request: Request, response: Response, session: DbSession, principal: Writer,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ConsentRead:
+    consent = writes.consent_for_revoke(
+        session, principal=principal, consent_id=consent_id, action="consent.revoke", settings=request.app.state.settings, if_match=if_match
+    )
     revoked = service.revoke(session, consent=consent)
+    response.headers["ETag"] = writes.etag(revoked.row_version)
     audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
     return ConsentRead.model_validate(revoked)

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
@@ -35,3 +35,6 @@ class Consent(ProvenanceMixin, Base):
     legal_reference: Mapped[str | None] = mapped_column(String(300))  # e.g. "barnevernloven § 13-2"
     covers_guardians: Mapped[bool] = mapped_column(default=False)  # the young person lets guardians see health entries
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)  # its ETag: every UPDATE checks and bumps it
+
+    __mapper_args__ = {"version_id_col": row_version}

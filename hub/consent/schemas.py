@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.canonical.vocab import Category, Sector
 
@@ -51,6 +51,7 @@ class ConsentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    version: int = Field(validation_alias=AliasChoices("version", "row_version"), description='the ETag is "<version>"')
     child_id: uuid.UUID
     given_by: str
     guardian_id: uuid.UUID | None

@@ -75,6 +75,28 @@ class Conflict(HubError):
     fhir_code = "conflict"
 
 
+class PreconditionFailed(HubError):
+    """A write carried an If-Match that is not the object's current ETag: someone changed it since it was read."""
+
+    status = 412
+    title = "Precondition failed"
+    slug = "precondition-failed"
+    fhir_code = "conflict"
+
+    def __init__(self, detail: str, *, current_etag: str, location: str | None = None):
+        super().__init__(detail, location=location, extra={"current_etag": current_etag})
+        self.headers = {"ETag": current_etag}
+
+
+class PreconditionRequired(HubError):
+    """This hub requires every write on an existing object to carry If-Match (HUB_REQUIRE_IF_MATCH)."""
+
+    status = 428
+    title = "Precondition required"
+    slug = "precondition-required"
+    fhir_code = "required"
+
+
 class Forbidden(HubError):
     status = 403
     title = "Forbidden"

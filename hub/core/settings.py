@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         default=None, description="the aud an ID token must name; without it no ID token is accepted (guardians cannot log in)"
     )
     oidc_jwks_file: Path | None = None
+    require_if_match: bool = Field(
+        default=False,
+        description="writes that change an existing case, measure, goal or consent must carry If-Match (else 428); "
+        "without it a missing If-Match is allowed (a stale one never is)",
+    )
     authoritative_sources: str = Field(
         default="",
         description="organisasjonsnummer (comma-separated) of the sources whose demographics of a child rank as the "

@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlalchemy import select
 
+from hub.access import writes
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import person
@@ -105,9 +106,14 @@ def evaluate_home_measure(
 
 
 @router.post("/cases/{case_id}/close", response_model=CaseRead)
-def close_log(case_id: uuid.UUID, body: CloseIn, request: Request, session: DbSession, principal: Person) -> CaseRead:
+def close_log(
+    case_id: uuid.UUID, body: CloseIn, request: Request, response: Response, session: DbSession, principal: Person,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CaseRead:
     case, _, visibility = service.case_for_person(session, principal=principal, case_id=case_id, settings=_settings(request), action="me.close")
+    writes.locked(session, case, what=f"case {case.id}", settings=_settings(request), if_match=if_match)
     cases.close_case(session, case=case, data=CaseClose(status="closed", reason=body.reason))
+    response.headers["ETag"] = writes.etag(case.row_version)
     audit.record(session, principal=principal, action="me.close", child_id=case.child_id, case_id=case.id, reason=body.reason)
     return CaseRead.model_validate(cases.describe_case(session, case=case, visibility=visibility))
 
@@ -132,10 +138,15 @@ def my_consents(child_id: uuid.UUID, session: DbSession, request: Request, princ
 
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentRead)
-def revoke_consent(consent_id: uuid.UUID, session: DbSession, principal: Person) -> ConsentRead:
+def revoke_consent(
+    consent_id: uuid.UUID, request: Request, response: Response, session: DbSession, principal: Person,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ConsentRead:
     consent = consents.get_consent(session, consent_id=consent_id)
     service.standing_for_child(session, principal=principal, child_id=consent.child_id, action="me.consent.revoke")
+    writes.consent_for_change(session, consent=consent, settings=_settings(request), if_match=if_match)
     revoked = consents.revoke(session, consent=consent)
+    response.headers["ETag"] = writes.etag(revoked.row_version)
     audit.record(session, principal=principal, action="me.consent.revoke", child_id=consent.child_id, reason=str(consent.id))
     return ConsentRead.model_validate(revoked)
 

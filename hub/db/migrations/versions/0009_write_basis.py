@@ -1,7 +1,8 @@
 """Writes need a basis: a child remembers the organisation that registered it (it may open its own case for it); a
 guardian's log access records what was asked and who granted it (the coordinator, or a register); kindergarten-v1
 consents name their organisations only (the parser also wrote each named organisation's sector, so a consent to one
-school opened the child to every school): their widened sectors are cleared.
+school opened the child to every school): their widened sectors are cleared. Measures, goals and consents get a row
+version (their ETag, checked by every UPDATE), as cases have.
 
 Revision ID: 0009
 Revises: 0012 (written as 0009 on 0006; re-linked after main's 0010-0012)
@@ -28,6 +29,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('log_access_requested', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('log_access_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('log_access_at', sa.DateTime(timezone=True), nullable=True))
+    for table in ('measure', 'goal', 'consent'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('row_version', sa.Integer(), nullable=False, server_default='1'))
     # Access granted before this migration was granted by whoever wrote the row (any organisation could plant a guardian
     # with may_see_log), never by a coordinator or a register: it becomes a request the coordinator confirms.
     guardian = sa.table(
@@ -41,6 +45,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # (the widened kindergarten sectors are not restored: they were never what the guardians consented to)
+    for table in ('consent', 'goal', 'measure'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('row_version')
     with op.batch_alter_table('guardian', schema=None) as batch_op:
         batch_op.drop_column('log_access_at')
         batch_op.drop_column('log_access_by')
