@@ -238,7 +238,8 @@ def load_demo(settings: Settings) -> DemoSummary:
         )
         summary.lines = [
             f"{len(orgs)} organisations in Haugesund (1106) and Tysvær (1146), one of every sector",
-            "1 child (fødselsnummer 04021950128, a published test value) with 2 guardians",
+            "1 child (fødselsnummer 04021950128, a published test value) with 2 guardians, their access to the log "
+            "confirmed by the coordinator (the clinic)",
             f"1 case at BTI level 2 with {len(timeline)} entries, 1 goal, 3 measures (1 at home), 2 evaluations",
             "a coordinator handover to the school, proposed and waiting for acceptance",
             "the mother's consent to share with the clinic, kindergarten, PPT and school",
