@@ -115,7 +115,7 @@ def check_if_match(*, if_match: str | None, version: int, what: str, settings: S
     raise PreconditionFailed(f"{what} was changed since it was read: its ETag is now {current}; read it again and retry", current_etag=current)
 
 
-def locked(session: Session, row, *, what: str, settings: Settings, if_match: str | None):
+def locked(session: Session, *, row, what: str, settings: Settings, if_match: str | None):
     """`row` (a case, measure, goal or consent) locked for this transaction and re-read as committed, then its
     If-Match judged: the version compared is the one the change will be written over."""
     session.refresh(row, with_for_update=True)
@@ -139,7 +139,7 @@ def measure_for_change(
     """A measure the caller sees on a case it takes part in, locked, its If-Match judged."""
     case, visibility = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="measure.status")
     measure = cases.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
-    return case, locked(session, measure, what=f"measure {measure.id}", settings=settings, if_match=if_match)
+    return case, locked(session, row=measure, what=f"measure {measure.id}", settings=settings, if_match=if_match)
 
 
 def goal_for_change(
@@ -148,7 +148,7 @@ def goal_for_change(
     """A goal the caller sees on a case it takes part in, locked, its If-Match judged."""
     case, visibility = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="goal.status")
     goal = cases.get_goal(session, case=case, goal_id=goal_id, visibility=visibility)
-    return case, locked(session, goal, what=f"goal {goal.id}", settings=settings, if_match=if_match)
+    return case, locked(session, row=goal, what=f"goal {goal.id}", settings=settings, if_match=if_match)
 
 
 def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Child:
@@ -192,7 +192,7 @@ def log_access_decision(
             session, principal=principal, action="guardian.log_access", outcome="deny", reason="not the case's coordinator",
             child_id=case.child_id, case_id=case.id,
         )
-        raise Forbidden("only the organisation holding the baton of this open case (its coordinator) decides a guardian's access to the log")
+        raise AccessDenied("only the organisation holding the baton of this open case (its coordinator) decides a guardian's access to the log")
     if grant and registry.confirms(settings=settings, child=session.get(Child, case.child_id), guardian=guardian) is False:
         raise Forbidden("the national register does not list this person with parental responsibility for the child")
     return case, guardian, f"coordinator:{principal.organization.id}"
@@ -210,13 +210,13 @@ def check_consent_record(session: Session, *, principal: Principal, child: Child
     organization = principal.organization
     if organization.sector not in LEGAL_BASIS_AUTHORITIES:
         _deny_consent(session, principal, child, f"a {organization.sector.value} organisation may not record a legal basis")
-        raise Forbidden(
+        raise AccessDenied(
             f"{organization.name} may not record a legal basis: only the child welfare service or the municipality "
             "records one, for its own statutory duty; the guardians' consent is the basis for everyone else"
         )
     if organization.id in data.organization_ids or organization.sector in data.sectors:
         _deny_consent(session, principal, child, "a legal basis naming the organisation that records it")
-        raise Forbidden(
+        raise AccessDenied(
             "a legal basis is a basis for others: an organisation cannot record one for itself (organization_ids or "
             "sectors name the recording organisation)", location="organization_ids",
         )
@@ -242,13 +242,13 @@ def consent_for_revoke(
         raise AccessDenied(f"consent {consent_id} not found", status=404)
     if consent.basis == "legal" and not _may_withdraw_legal_basis(consent, principal.organization):
         audit.record(session, principal=principal, action=action, outcome="deny", reason="legal basis recorded by another organisation", child_id=child.id)
-        raise Forbidden("a legal basis is withdrawn by the organisation that recorded it")
+        raise AccessDenied("a legal basis is withdrawn by the organisation that recorded it")
     return consent_for_change(session, consent=consent, settings=settings, if_match=if_match)
 
 
 def consent_for_change(session: Session, *, consent: Consent, settings: Settings, if_match: str | None) -> Consent:
     """The consent locked and re-read, its If-Match judged (guardians revoke through this too)."""
-    return locked(session, consent, what=f"consent {consent.id}", settings=settings, if_match=if_match)
+    return locked(session, row=consent, what=f"consent {consent.id}", settings=settings, if_match=if_match)
 
 
 def _may_withdraw_legal_basis(consent: Consent, organization: Organization) -> bool:

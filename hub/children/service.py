@@ -93,7 +93,7 @@ def decide_log_access(session: Session, *, guardian: Guardian, granted: bool, by
     return guardian
 
 
-def source_says(guardian: Guardian, *, national_id: str | None, may_see_log: bool | None) -> None:
+def source_says(*, guardian: Guardian, national_id: str | None, may_see_log: bool | None) -> None:
     """What a pushed payload says of a guardian: who it is and whether they may see the log. A payload only asks for
     log access (the coordinator decides); a new national id on the record withdraws access granted to the old one."""
     if guardian.national_id != national_id and guardian.may_see_log:

@@ -530,7 +530,7 @@ class BatchWriter:
             guardian.names = _dump(rec.names)
             guardian.identifiers = _dump(rec.identifiers)
             # (a payload only asks for log access: the case's coordinator grants it)
-            children_service.source_says(guardian, national_id=national_id, may_see_log=rec.may_see_log)
+            children_service.source_says(guardian=guardian, national_id=national_id, may_see_log=rec.may_see_log)
             guardian.relation = rec.relation
             guardian.parental_responsibility = rec.parental_responsibility
             guardian.contact = _dump(rec.contact)

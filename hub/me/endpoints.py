@@ -111,7 +111,7 @@ def close_log(
     if_match: Annotated[str | None, Header()] = None,
 ) -> CaseRead:
     case, _, visibility = service.case_for_person(session, principal=principal, case_id=case_id, settings=_settings(request), action="me.close")
-    writes.locked(session, case, what=f"case {case.id}", settings=_settings(request), if_match=if_match)
+    writes.locked(session, row=case, what=f"case {case.id}", settings=_settings(request), if_match=if_match)
     cases.close_case(session, case=case, data=CaseClose(status="closed", reason=body.reason))
     response.headers["ETag"] = writes.etag(case.row_version)
     audit.record(session, principal=principal, action="me.close", child_id=case.child_id, case_id=case.id, reason=body.reason)
