@@ -7,7 +7,7 @@ themselves, nor learn that the child is known; the legitimate paths keep working
 import uuid
 
 from hub.canonical.vocab import FNR_SYSTEM
-from tests.served import served_hub  # noqa: F401 - the fixture
+from tests.served_callers import served_hub  # noqa: F401 - the fixture
 from tests.transfer.scenario import fnr
 
 CASES = "/api/v1/cases"

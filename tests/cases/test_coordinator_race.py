@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from tests.cases.helpers import make_case
-from tests.served import served_hub  # noqa: F401 - the fixture
+from tests.served_callers import served_hub  # noqa: F401 - the fixture
 from tests.transfer.scenario import fnr
 
 CASES = "/api/v1/cases"
