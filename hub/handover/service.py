@@ -98,8 +98,7 @@ def pull(
     child = found[0]
     system, _ = children.parse_identifier_query(identifier)
     if not policy.may_be_found_by(session, child=child, organization=organization, settings=settings, system=system):
-        raise _deny(session, principal, "asked by an identifier the caller is not shown", 404,
-                    "no child with this identifier is known to the hub", child_id=child.id)
+        raise _refused(session, principal, "asked by an identifier the caller is not shown", child_id=child.id)
     case = choose_case(session, child=child, organization=organization)
     if case is None:
         # only a caller entitled to know of the child (a participant, or one a consent covers) learns it has no case

@@ -132,9 +132,18 @@ def test_the_fhir_facade_through_fhirpy(served, scene):
 
 def test_a_guardian_reads_writes_consents_and_sees_who_read(served, scene):
     guardian = served.person(KINDERGARTEN_GUARDIAN)
+    case_id = _kindergarten_case(scene)
+    # the report only asks that the mother may see the log: the kindergarten takes the baton of the case its report
+    # opened and, as coordinator, confirms it
+    kindergarten = scene.kindergarten
+    baton = kindergarten.post(f"/api/v1/cases/{case_id}/coordinator/proposals", json={"person_name": "Pedagogisk leder", "organization_id": kindergarten.organization_id})
+    assert kindergarten.post(f"/api/v1/cases/{case_id}/coordinator/proposals/{baton.json()['id']}/accept").status_code == 200
+    child_id = kindergarten.get(f"/api/v1/cases/{case_id}").json()["child_id"]
+    (mother,) = [g for g in kindergarten.get(f"/api/v1/children/{child_id}").json()["guardians"] if g["log_access"] == "pending"]
+    confirmed = kindergarten.post(f"/api/v1/cases/{case_id}/guardians/{mother['id']}/log-access", json={"may_see_log": True})
+    assert confirmed.status_code == 200, confirmed.text
     children = guardian.get("/api/v1/me/children")
     assert children.status_code == 200, children.text
-    case_id = _kindergarten_case(scene)
     [child] = [c for c in children.json() if case_id in c["case_ids"]]
     assert child["names"][0]["given"] == ["Amina", "Sofie"] and child["relation"] == "guardian"
     case = guardian.get(f"/api/v1/me/cases/{case_id}")
