@@ -59,8 +59,13 @@ def guardian_reads(clinic, person) -> None:
         "guardians": [{"national_id": MOTHER, "relation": "parent", "parental_responsibility": "felles", "may_see_log": True}],
     })
     assert child.status_code == 201, child.text
-    assert clinic.post("/api/v1/cases", json={"child_id": child.json()["id"], "municipality": "1106"}).status_code == 201
-    assert person.get("/api/v1/me/children").status_code == 200
+    case = clinic.post("/api/v1/cases", json={"child_id": child.json()["id"], "municipality": "1106", "coordinator": {"person_name": "Hanne", "organization_id": clinic.org}})
+    assert case.status_code == 201, case.text
+    # the mother's log access, asked for at registration, is confirmed by the case's coordinator (the clinic)
+    mother = child.json()["guardians"][0]["id"]
+    assert clinic.post(f"/api/v1/cases/{case.json()['id']}/guardians/{mother}/log-access", json={"may_see_log": True}).status_code == 200
+    mine = person.get("/api/v1/me/children")
+    assert mine.status_code == 200 and mine.json() != []
 
 
 def stored_references(engine) -> set[str]:
