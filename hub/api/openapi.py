@@ -21,9 +21,11 @@ _DESCRIPTIONS = {
     404: "Not found (or not visible to the caller)",
     406: "Neither FHIR JSON nor FHIR XML is acceptable to the caller",
     409: "Conflict with the stored state (a duplicate, a concurrent change, a transfer's state)",
+    412: "If-Match is not the object's current ETag: it changed since it was read (the answer carries the current ETag)",
     413: "The body is larger than this route's cap",
     415: "The body's media type is not one this route takes",
     422: "Invalid input: parameters or body fail validation",
+    428: "This hub requires If-Match on a change of an existing object (HUB_REQUIRE_IF_MATCH)",
     429: "Too many requests; retry after the Retry-After seconds",
     503: "A schema or peer the hub needs is not available",
 }
@@ -118,6 +120,8 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(503)
     if path in ("/api/v1/handover",) or path.endswith("/export"):
         statuses |= {400, 503}
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in operation.get("parameters", [])):
+        statuses |= {400, 412, 428}  # optimistic concurrency (hub.access.writes)
     return statuses
 
 
