@@ -1,4 +1,4 @@
-"""Migration 0009 on a database that holds rows written before it: kindergarten-v1 consents lose the sectors the old
+"""Migration 0014 on a database that holds rows written before it: kindergarten-v1 consents lose the sectors the old
 parser widened them to (other consents keep theirs); log access nobody confirmed becomes a pending request.
 """
 
@@ -25,8 +25,8 @@ CHILD = (
 )
 
 
-def test_rows_written_before_0009(db_url):
-    downgrade(db_url, "-1")  # the revision before 0009, wherever the chain puts it
+def test_rows_written_before_0014(db_url):
+    downgrade(db_url, "-1")  # the revision before 0014, wherever the chain puts it
     engine = make_engine(db_url)
     key = (lambda u: u.hex) if engine.dialect.name == "sqlite" else (lambda u: u)  # SQLite stores UUIDs as hex text
     child = uuid.uuid4()

@@ -4,8 +4,8 @@ consents name their organisations only (the parser also wrote each named organis
 school opened the child to every school): their widened sectors are cleared. Measures, goals and consents get a row
 version (their ETag, checked by every UPDATE), as cases have.
 
-Revision ID: 0009
-Revises: 0012 (written as 0009 on 0006; re-linked after main's 0010-0012)
+Revision ID: 0014
+Revises: 0013 (written as 0009 on 0006; re-linked after main's 0010-0013)
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
