@@ -109,11 +109,20 @@ def test_sending_worker_killed_mid_batch_and_restarted(fed):
     fed.proxy.released.clear()
     fed.proxy.mode = "hold"  # deliveries reach the proxy and wait there: the worker is mid-batch
     transfers = [(start_transfer(a, built.case_id), built) for built in [simple_case(a) for _ in range(6)]]
-    fed.a.worker.start()
-    wait_until(lambda: sum(1 for _, step in fed.proxy.seen[mark:] if step == "hold") >= 3, timeout=30, what="deliveries in flight")
-    in_flight = [i for t, _ in transfers for i in outbox_rows(fed.a.engine, uuid.UUID(t["id"])) if i.status == "delivering"]
-    assert len(in_flight) == 5  # one claimed batch
-    fed.a.worker.kill()  # SIGKILL with a batch claimed and requests on the wire
+    # This worker waits for the held requests far longer than the test takes: with the suite's 2 s HTTP timeout, the
+    # first held request timed out and its item went back to pending before the count below on a loaded machine.
+    patient = {"HUB_OUTBOX_HTTP_TIMEOUT_SECONDS": "120", "HUB_TRANSFER_HTTP_TIMEOUT_SECONDS": "120"}
+    fed.a.worker.env_extra.update(patient)
+    try:
+        fed.a.worker.start()
+        # The worker's four sender threads each hold one request of the claimed batch of five; the fifth waits.
+        wait_until(lambda: sum(1 for _, step in fed.proxy.seen[mark:] if step == "hold") >= 4, timeout=30, what="deliveries in flight")
+        in_flight = [i for t, _ in transfers for i in outbox_rows(fed.a.engine, uuid.UUID(t["id"])) if i.status == "delivering"]
+        assert len(in_flight) == 5  # one claimed batch
+        fed.a.worker.kill()  # SIGKILL with a batch claimed and requests on the wire
+    finally:
+        for key in patient:
+            fed.a.worker.env_extra.pop(key, None)
     fed.proxy.mode = "pass"
     fed.proxy.released.set()  # the requests that were on the wire still arrive
     fed.a.worker.start()  # the leases expire and the new worker takes the batch over
