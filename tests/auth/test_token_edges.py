@@ -26,17 +26,20 @@ def test_without_a_configured_audience_no_id_token_is_accepted(make_hub):
         assert "HUB_OIDC_AUDIENCE" in response.json()["detail"]
 
 
+# The claims are made when the test runs, not when it is collected: a suite that takes over ten minutes to reach
+# this test would otherwise send an `iat` already in the past as "not valid yet".
 @pytest.mark.parametrize(
     "claims,reason",
     [
-        ({"exp": int(time.time()) + 10 * YEAR}, "lives longer"),
-        ({"iat": int(time.time()) - 10, "exp": int(time.time()) + 2 * 3600}, "lives longer"),
-        ({"iat": int(time.time()) + 600}, "not valid yet"),
-        ({"iat": None}, "iat"),
+        (lambda now: {"exp": now + 10 * YEAR}, "lives longer"),
+        (lambda now: {"iat": now - 10, "exp": now + 2 * 3600}, "lives longer"),
+        (lambda now: {"iat": now + 600}, "not valid yet"),
+        (lambda now: {"iat": None}, "iat"),
     ],
+    ids=["ten-years", "two-hours", "issued-in-the-future", "no-iat"],
 )
 def test_an_id_token_beyond_the_lifetime_bound_is_refused(callers, claims, reason):
-    response = callers.person(PID, **claims).get("/api/v1/me/children")
+    response = callers.person(PID, **claims(int(time.time()))).get("/api/v1/me/children")
     assert response.status_code == 401 and reason in response.json()["detail"], response.text
 
 
