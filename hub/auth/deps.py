@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from hub.api.deps import DbSession
 from hub.auth import clients, gate, tokens
 from hub.auth.principal import Principal
-from hub.core.errors import Forbidden, InvalidToken, Unauthorized
+from hub.core.errors import Forbidden, InvalidToken
 
 
 def issuer_of(request: Request) -> str:

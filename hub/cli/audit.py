@@ -13,7 +13,8 @@ import typer
 
 from hub.audit import anchors as anchoring
 from hub.audit.service import check_chain
-from hub.cli.common import console, database, settings as cli_settings
+from hub.cli.common import console, database
+from hub.cli.common import settings as cli_settings
 from hub.core.errors import HubError
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)

@@ -48,11 +48,11 @@ def _takes_database(callback: Callable[..., Any]) -> Callable[..., Any]:
         return callback(*args, **kwargs)
 
     option = inspect.Parameter(
-        "database", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],  # noqa: UP007 - a runtime object
+        "database", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],  # noqa: UP045 - a runtime object typer reads
         default=typer.Option(None, "--database", metavar="URL", help=DATABASE_HELP),
     )
     command.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
-    command.__annotations__ = {**{k: p.annotation for k, p in signature.parameters.items()}, "database": Optional[str]}
+    command.__annotations__ = {**{k: p.annotation for k, p in signature.parameters.items()}, "database": Optional[str]}  # noqa: UP045 - as above
     command._takes_database = True
     return command
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from sqlalchemy import select
 
 from hub.canonical.vocab import CaseStatus
@@ -56,7 +56,7 @@ def retry(transfer_id: uuid.UUID = typer.Argument(..., help="the transfer whose 
     typer.echo(f"queued again: {transfer_id}")
 
 
-def _candidates(engine, source: str, cases: list[uuid.UUID], limit: int | None) -> list[uuid.UUID]:  # noqa: ANN001
+def _candidates(engine, source: str, cases: list[uuid.UUID], limit: int | None) -> list[uuid.UUID]:
     moving = select(Transfer.case_id).where(Transfer.direction == "outgoing", Transfer.status.in_(("pending", "accepted")))
     query = select(Case.id).where(Case.status == CaseStatus.open, Case.municipality == source, Case.id.not_in(moving)).order_by(Case.opened_at, Case.id)
     if cases:

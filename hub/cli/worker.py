@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli.common import check_secrets, migrated_settings, open_keys, settings as cli_settings
+from hub.cli.common import check_secrets, migrated_settings, open_keys
+from hub.cli.common import settings as cli_settings
 from hub.core.logging import configure
 
 

@@ -22,8 +22,7 @@ from hub.core.settings import Settings
 from hub.keys import service as keys
 from hub.peers import service as peers
 from hub.peers.models import Peer
-from hub.transfer import repository
-from hub.transfer import messages
+from hub.transfer import messages, repository
 from hub.transfer import service as transfers
 from hub.transfer.models import Transfer
 from hub.transfer.seal import PackageRejected, open_sealed, peek, verify

@@ -40,7 +40,7 @@ def _aad(row: HubKey) -> bytes:
     return f"stafett-hub-key:{row.kid}:{row.use}:{row.alg}".encode()
 
 
-def _remember(ident: tuple[str, ...], load) -> RSAKey:  # noqa: ANN001 - a thunk
+def _remember(ident: tuple[str, ...], load) -> RSAKey:  # load: a thunk
     key = _imported.get(ident)
     if key is None:
         key = load()

@@ -18,8 +18,8 @@ from hub.auth.principal import Principal
 from hub.cases.models import Participant
 from hub.core.errors import Conflict, NotFound
 from hub.core.settings import Settings
-from hub.peers import service as peers
 from hub.outbox import service as outbox
+from hub.peers import service as peers
 from hub.transfer import repository
 from hub.transfer.importer import Importer
 from hub.transfer.messages import FEDERATION, outbox_kind, own_url, receipt, seal_to
