@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
@@ -39,7 +39,7 @@ def check_public_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
         if key.get("kty") == "oct" or any(p in key for p in ("d", "p", "q", "dp", "dq", "qi")):
             raise InvalidInput(f"key {key.get('kid')}: give only public keys (no symmetric or private key material)")
     try:
-        KeySet.import_key_set(jwks)
+        KeySet.import_key_set(cast(KeySetSerialization, jwks))  # its shape is what import_key_set checks
     except Exception as exc:  # noqa: BLE001 - any import fault is a bad key set
         raise InvalidInput(f"the JWK set is not valid: {exc}") from None
     return {"keys": keys}

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 
@@ -57,7 +57,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
     return principal
 
 
-def require(scope: str) -> Callable[..., Principal]:
+def require(scope: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits a system client whose token carries `scope`."""
 
     async def check(principal: Principal = Depends(authenticate, scope="function")) -> Principal:

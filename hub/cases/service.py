@@ -315,7 +315,11 @@ def _assignment(session: Session, *, case: Case, data: CoordinatorIn) -> Coordin
 
 def current_coordinator(case: Case) -> CoordinatorAssignment | None:
     held = [a for a in case.coordinators if a.status == "accepted" and a.ended_at is None]
-    return max(held, key=lambda a: a.started_at) if held else None
+    # An accepted assignment has started; one without a start (not written by this hub) ranks below every other.
+    return max(held, key=lambda a: (a.started_at is not None, a.started_at or _NEVER)) if held else None
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) -> CoordinatorAssignment:

@@ -81,11 +81,11 @@ def bulk(
 ) -> None:
     """Transfer every selected open case; cases already pending or accepted are skipped, so a rerun resumes."""
     settings = migrated_settings()
-    source = source or settings.municipality
-    if not source:
+    municipality = source or settings.municipality
+    if not municipality:
         fail("give --from or set HUB_MUNICIPALITY")
     engine = make_engine(settings.database_url)
-    todo = _candidates(engine, source, case, limit)
+    todo = _candidates(engine, municipality, case, limit)
     created, refused = 0, []
     columns = (TextColumn("[bold]transfer {task.fields[to]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     try:
@@ -114,7 +114,7 @@ def bulk(
     finally:
         engine.dispose()
     if not todo:
-        typer.echo(f"no open cases of {source} to transfer (cases already pending or accepted are skipped)")
+        typer.echo(f"no open cases of {municipality} to transfer (cases already pending or accepted are skipped)")
         return
     console.print(f"transfers created: {created}; refused: {len(refused)}; the worker delivers them", highlight=False)
     for case_id, detail in refused:

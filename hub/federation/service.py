@@ -86,6 +86,8 @@ def receive_package(session: Session, *, settings: Settings, body: bytes) -> dic
                 session.add(transfer)
         except IntegrityError:  # the same package arrived twice at the same moment: the other copy was stored
             existing = repository.by_protocol_id(session, direction="incoming", origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
+            if existing is None:  # the conflict was another one: not ours to swallow
+                raise
         else:
             audit.record(session, principal=hub_principal(peer, claims["transfer_id"]), action="federation.package",
                          reason=f"stored pending transfer {transfer.id}", purpose="transfer")

@@ -39,6 +39,8 @@ def _pending_incoming(transfer: Transfer) -> None:
 
 def stored_claims(transfer: Transfer) -> dict[str, Any]:
     """The package as verified and schema-checked on arrival (the same bytes, kept by this hub)."""
+    if transfer.package is None:
+        raise RuntimeError(f"transfer {transfer.id} holds no package")
     payload = transfer.package.split(b".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
 

@@ -27,7 +27,10 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    url = normalise_url(config.get_main_option("sqlalchemy.url"))
+    configured = config.get_main_option("sqlalchemy.url")
+    if not configured:
+        raise RuntimeError("alembic: no connection given and no sqlalchemy.url configured")
+    url = normalise_url(configured)
     engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as conn:
         _run(conn)
