@@ -13,7 +13,7 @@ from joserfc.jwk import KeySet, KeySetSerialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from hub.auth.models import Client
+from hub.auth.models import Client, ClientStatus
 from hub.auth.principal import SCOPES
 from hub.core.errors import InvalidInput, NotFound
 from hub.organizations.models import Organization
@@ -84,6 +84,6 @@ def revoke_client(session: Session, *, client_id: str) -> Client:
     client = get_client(session, client_id=client_id)
     if client is None:
         raise NotFound(f"client {client_id} not found")
-    client.status, client.revoked_at = "revoked", datetime.now(UTC)
+    client.status, client.revoked_at = ClientStatus.revoked, datetime.now(UTC)
     session.flush()
     return client

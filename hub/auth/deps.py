@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from hub.api.deps import DbSession
 from hub.auth import clients, gate, tokens
+from hub.auth.models import ClientStatus
 from hub.auth.principal import Principal
 from hub.core.errors import Forbidden, InvalidToken
 
@@ -36,7 +37,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
         # The gate (hub.auth.gate) checked this token's signature and claims before the body was read.
         claims = gate.verified_claims(request.scope, token) or tokens.verify_access_token(session, token=token, issuer=issuer)
         found = clients.get_client_with_organization(session, client_id=claims["sub"])
-        if found is None or found[0].status != "active":
+        if found is None or found[0].status != ClientStatus.active:
             raise InvalidToken("the client of this token is revoked")
         client, organization = found
         if claims.get("org") != str(organization.id):

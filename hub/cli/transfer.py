@@ -19,7 +19,7 @@ from hub.core.errors import HubError
 from hub.db.engine import make_engine, session_scope
 from hub.transfer import repository, service
 from hub.transfer.basis import TRANSFER_PURPOSE
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 
 app = typer.Typer(help="Case transfers between hubs.", no_args_is_help=True)
 
@@ -57,7 +57,7 @@ def retry(transfer_id: uuid.UUID = typer.Argument(..., help="the transfer whose 
 
 
 def _candidates(engine, source: str, cases: list[uuid.UUID], limit: int | None) -> list[uuid.UUID]:
-    moving = select(Transfer.case_id).where(Transfer.direction == "outgoing", Transfer.status.in_(("pending", "accepted")))
+    moving = select(Transfer.case_id).where(Transfer.direction == Direction.outgoing, Transfer.status.in_((TransferStatus.pending, TransferStatus.accepted)))
     query = select(Case.id).where(Case.status == CaseStatus.open, Case.municipality == source, Case.id.not_in(moving)).order_by(Case.opened_at, Case.id)
     if cases:
         query = query.where(Case.id.in_(cases))
