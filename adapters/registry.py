@@ -6,7 +6,7 @@ is reported, not hidden.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.metadata import EntryPoint, entry_points
 
 from adapters.base import Adapter
@@ -29,7 +29,7 @@ def available_formats() -> list[str]:
     return sorted(_entry_points())
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_adapter(format_id: str) -> Adapter:
     ep = _entry_points().get(format_id)
     if ep is None:

@@ -35,7 +35,6 @@ from hub.db.migrate import upgrade
 from hub.organizations.models import Organization
 
 
-
 def database(postgres: str | None, folder: Path, size: int) -> str:
     if not postgres:
         return f"sqlite:///{folder / f'case-read-{size}.db'}"

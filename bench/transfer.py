@@ -132,7 +132,7 @@ def seed(engine, cases: int, entries: int, rng: random.Random) -> None:
 
 
 def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "hub.cli.main", *cmd], cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    return subprocess.Popen([sys.executable, "-m", "hub.cli.main", *cmd], cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
 
 
 def healthy(url: str) -> bool:

@@ -111,6 +111,8 @@ class MappingSet:
                 raise MappingError(f"{file}: a ConceptMap group has no source system")
             if group.unmapped is not None:
                 u = group.unmapped
+                if not u.mode:  # R4 makes `mode` required; fhir.resources types it optional
+                    raise MappingError(f"{file}: the unmapped rule of group {group.source} has no mode")
                 self._unmapped[group.source] = UnmappedRule(mode=u.mode, code=u.code, display=u.display, file=file)
             for element in group.element or []:
                 self._add_element(group, element, file=file)
@@ -118,6 +120,7 @@ class MappingSet:
     def _add_element(self, group: ConceptMapGroup, element: ConceptMapGroupElement, *, file: str) -> None:
         if not element.code:
             raise MappingError(f"{file}: an element of group {group.source} has no code")
+        assert group.source  # add() refused a group without one
         key = (group.source, element.code)
         if key in self._concepts:
             other = self._concepts[key].file
@@ -138,8 +141,8 @@ class MappingSet:
             code=element.code,
             display=element.display,
             target_system=None if unmatched else group.target,
-            target_code=None if unmatched else target.code,
-            target_display=None if unmatched else target.display,
+            target_code=None if unmatched or target is None else target.code,
+            target_display=None if unmatched or target is None else target.display,
             equivalence=None if target is None else target.equivalence,
             valid_from=valid_from,
             valid_to=valid_to,

@@ -21,7 +21,6 @@ from hub.db.migrate import upgrade
 from hub.db.models import metadata
 from tests.shared_data import shared_data_dir
 
-
 BACKEND = os.environ.get("HUB_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -76,7 +76,7 @@ def map_episode(ctx: Context, item: Item, child_ref: str) -> None:
         child_ref=child_ref,
         municipality=(extensions.get(MUNICIPALITY_EXT) or {}).get("valueString"),
         bti_level=(extensions.get(BTI_LEVEL_EXT) or {}).get("valueInteger"),
-        status=_EPISODE_STATUS.get(res.get("status"), CaseStatus.open),
+        status=_EPISODE_STATUS.get(res.get("status", ""), CaseStatus.open),
         opened_at=when(period.get("start"), path=f"{item.source_id}.period.start"),
         closed_at=when(period.get("end"), path=f"{item.source_id}.period.end"),
         participants=participants,

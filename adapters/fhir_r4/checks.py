@@ -64,7 +64,7 @@ def element_path(root: str, parts: Iterable[str | int]) -> str:
 
 
 def _render(trail: list[str | int]) -> str:
-    return element_path(trail[0], trail[1:])
+    return element_path(str(trail[0]), trail[1:])
 
 
 def _fail(trail: list[str | int], message: str) -> PayloadRejected:

@@ -77,17 +77,17 @@ def _walk(value: dict[str, Any], type_name: str, trail: list[str | int], spec_of
         sub = types.get(key)
         if sub is None:
             continue
-        items = child if isinstance(child, list) else (child,)
-        for index, item in enumerate(items):
+        walked: list[Any] | tuple[Any] = child if isinstance(child, list) else (child,)
+        for index, item in enumerate(walked):
             if not isinstance(item, dict):
                 continue
             trail.append(key)
-            if child is items:
+            if child is walked:
                 trail.append(index)
             name = item.get("resourceType") if sub == ANY_RESOURCE else sub
             if isinstance(name, str):
                 _walk(item, name, trail, spec_of)
-            if child is items:
+            if child is walked:
                 trail.pop()
             trail.pop()
 

@@ -45,9 +45,9 @@ def concept_text(concept: dict[str, Any] | None) -> str | None:
 
 def identifiers_of(values: list[dict[str, Any]] | None, *, path: str, not_mapped: list) -> list[Identifier]:
     """Every identifier with system and value; national ids keep the FNR/D-nummer system they truly are."""
-    result = []
-    for i, ident in enumerate(values or []):
-        system, value = ident.get("system"), ident.get("value")
+    result: list[Identifier] = []
+    for i, raw in enumerate(values or []):
+        system, value = raw.get("system"), raw.get("value")
         if not system or not value:
             not_mapped.append((f"{path}.identifier[{i}]", "identifier without system or value"))
             continue

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.fhir_r4.reader import Item
 from adapters.fhir_r4.checks import element_path
+from adapters.fhir_r4.reader import Item
 from adapters.fhir_r4.refs import Location, References, find_references, with_references
 from hub.canonical import ChildRecord, Identifier, NotMapped, ParsedBatch, ReportWarning
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS

@@ -183,7 +183,7 @@ def map_related_person(ctx: Context, item: Item, child_ref: str) -> None:
 
 
 def map_organization(ctx: Context, item: Item) -> None:
-    res, problems = item.resource, []
+    res, problems = item.resource, list[tuple[str, str]]()
     sector = Sector.health
     for concept in res.get("type") or []:
         for coding in concept.get("coding") or []:

@@ -73,7 +73,7 @@ def map_care_plan(ctx: Context, item: Item, child_ref: str) -> None:
             category=Category.health,
             sensitivity=sensitivity,
             responsible_org_ref=_org_ref(ctx, item, res.get("author")),
-            status=_PLAN_STATUS.get(res.get("status"), MeasureStatus.active),
+            status=_PLAN_STATUS.get(res.get("status", ""), MeasureStatus.active),
             start=day(period.get("start")),
             end=day(period.get("end")),
             goal_refs=_goal_refs(ctx, item, res.get("goal")),
@@ -95,7 +95,7 @@ def map_care_plan(ctx: Context, item: Item, child_ref: str) -> None:
                 category=Category.health,
                 sensitivity=sensitivity,
                 responsible_org_ref=_org_ref(ctx, item, detail.get("performer")),
-                status=_ACTIVITY_STATUS.get(detail.get("status"), MeasureStatus.active),
+                status=_ACTIVITY_STATUS.get(detail.get("status", ""), MeasureStatus.active),
                 start=day(scheduled.get("start")),
                 end=day(scheduled.get("end")),
                 goal_refs=_goal_refs(ctx, item, detail.get("goal")),
@@ -109,7 +109,7 @@ def map_care_plan(ctx: Context, item: Item, child_ref: str) -> None:
 
 def map_goal(ctx: Context, item: Item, child_ref: str) -> None:
     res = item.resource
-    status = GOAL_STATUS.get(res.get("lifecycleStatus"), GoalStatus.active)
+    status = GOAL_STATUS.get(res.get("lifecycleStatus", ""), GoalStatus.active)
     achievement = (res.get("achievementStatus") or {}).get("coding") or []
     if any(c.get("code") == "achieved" for c in achievement):
         status = GoalStatus.achieved

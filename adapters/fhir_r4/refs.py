@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adapters.fhir_r4.checks import element_path
 from adapters.fhir_r4.reader import Item
 from hub.core.errors import PayloadRejected
 
@@ -125,7 +124,7 @@ def with_references(resource: dict[str, Any], rewrites: list[tuple[Location, str
     top = dict(resource)
     copies: dict[Location, Any] = {(): top}
     for location, reference in rewrites:
-        node = top
+        node: Any = top
         for depth in range(1, len(location) + 1):
             prefix = location[:depth]
             copy = copies.get(prefix)

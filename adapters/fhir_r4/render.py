@@ -22,7 +22,7 @@ from adapters.fhir_r4.render_records import (
     patient_resource,
     related_person_resource,
 )
-from hub.canonical import CaseStatus, ParsedBatch
+from hub.canonical import CaseStatus, EntryRecord, MeasureRecord, ParsedBatch
 from hub.core.errors import InvalidInput, UnsupportedMediaType
 
 _CONSENT_STATUSES = {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"}
@@ -127,6 +127,7 @@ def render_bundle(batch: ParsedBatch, *, media_type: str | None = None) -> bytes
 
     _alias_stored_references(batch, ids)
     patient_ref = ids.ref(child.source_id)
+    assert patient_ref is not None  # the child is planned, and so assigned, first
     out: list[dict[str, Any]] = []
     for rtype, source_id, record in planned:
         fid, full_url = assigned[source_id]
@@ -184,7 +185,8 @@ def _alias_stored_references(batch: ParsedBatch, ids: Ids) -> None:
     the subject is this child, an entry's original id is in its provenance, its first organisation author is the
     entry's author organisation. Without this, an export of a hub case re-imports without its entries."""
     child_url = ids.refs[batch.children[0].source_id]
-    for record in [*batch.entries, *batch.measures]:
+    records: list[EntryRecord | MeasureRecord] = [*batch.entries, *batch.measures]
+    for record in records:
         stored = record.payload.get("fhir")
         if not isinstance(stored, dict):
             continue

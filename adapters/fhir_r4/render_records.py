@@ -51,7 +51,7 @@ def _telecom(guardian: GuardianRecord) -> list[dict[str, Any]]:
 def _relationship(guardian: GuardianRecord) -> list[dict[str, Any]]:
     if guardian.extra.get("relationship"):
         return copy.deepcopy(guardian.extra["relationship"])
-    result = [{"text": guardian.relation}] if guardian.relation else []
+    result: list[dict[str, Any]] = [{"text": guardian.relation}] if guardian.relation else []
     if guardian.parental_responsibility is not None:
         code = guardian.parental_responsibility.value
         result.append({"coding": [{"system": PARENTAL_RESPONSIBILITY_SYSTEM, "code": code}]})
@@ -77,7 +77,7 @@ def patient_resource(child: ChildRecord, contacts: list[GuardianRecord]) -> dict
         "address": [address] if address else None,
         "communication": communication,
         "contact": [
-            _clean({"relationship": _relationship(g), "name": (names_to_fhir(g.names) or [None])[0],
+            _clean({"relationship": _relationship(g), "name": next(iter(names_to_fhir(g.names)), None),
                     "telecom": _telecom(g), "address": address_to_fhir(g.address)})
             for g in contacts
         ],

@@ -78,9 +78,10 @@ def build(xsd: Path) -> dict[str, Any]:
 
     def all_elements(name: str) -> dict[str, str]:
         chain: dict[str, str] = {}
-        while name:
-            chain = {**elements.get(name, {}), **chain}
-            name = bases.get(name)
+        current: str | None = name
+        while current:
+            chain = {**elements.get(current, {}), **chain}
+            current = bases.get(current)
         return chain
 
     table: dict[str, dict[str, Any]] = {}

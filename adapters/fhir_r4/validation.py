@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
@@ -33,7 +33,7 @@ log = logging.getLogger("hub.fhir.validation")
 WARM_UP = b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient"}}]}'
 
 
-def model_for(resource_type: Any) -> type:
+def model_for(resource_type: Any) -> type[Any]:
     if not isinstance(resource_type, str) or not resource_type:
         raise PayloadRejected("resourceType is missing or not a string")
     try:
@@ -62,7 +62,7 @@ def problem_of(data: dict[str, Any]) -> PayloadRejected | None:
     except PayloadRejected as exc:
         return exc
     except ValidationError as exc:
-        return PayloadRejected(_describe(exc, resource_type))
+        return PayloadRejected(_describe(exc, str(resource_type)))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         return PayloadRejected(f"invalid FHIR {resource_type}: {exc}")
     return None
@@ -110,17 +110,20 @@ class _Worker:
             [sys.executable, "-m", "adapters.fhir_r4.validation_worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path},
         )
+        assert self.process.stdin is not None and self.process.stdout is not None  # both are PIPEs
+        self.stdin: IO[bytes] = self.process.stdin
+        self.stdout: IO[bytes] = self.process.stdout
 
     def send(self, text: bytes) -> None:
-        self.process.stdin.write(REQUEST.pack(len(text)) + text)
-        self.process.stdin.flush()
+        self.stdin.write(REQUEST.pack(len(text)) + text)
+        self.stdin.flush()
 
     def receive(self) -> PayloadRejected | None:
-        header = self.process.stdout.read(ANSWER.size)
+        header = self.stdout.read(ANSWER.size)
         if len(header) < ANSWER.size:
             raise EOFError("validation worker stopped")
         status, size = ANSWER.unpack(header)
-        message = self.process.stdout.read(size).decode()
+        message = self.stdout.read(size).decode()
         if status == FAILED:
             raise RuntimeError(f"the FHIR validator failed ({message})")
         return None if status == VALID else decode_problem(status, message)
@@ -131,9 +134,9 @@ class _Worker:
 
     def close(self) -> None:
         """Close the pipes (an idle worker then stops on its own) and wait for the process."""
-        self.process.stdin.close()
+        self.stdin.close()
         self.process.wait(timeout=5)
-        self.process.stdout.close()
+        self.stdout.close()
 
 
 class _Workers:
@@ -196,14 +199,19 @@ class Verdict:
         worker, self._worker = self._worker, None
         if worker is None:
             return
+        pool = self._pool()
         try:
             worker.receive()
         except (OSError, EOFError):
-            self._workers.discard(worker)
+            pool.discard(worker)
             return
         except RuntimeError:
             pass  # the worker's own loader refused it too
-        self._workers.checkin(worker)
+        pool.checkin(worker)
+
+    def _pool(self) -> _Workers:
+        assert self._workers is not None, "a verdict with a worker has its pool"
+        return self._workers
 
     @contextmanager
     def overrules_faults(self) -> Iterator[None]:
@@ -218,17 +226,20 @@ class Verdict:
     def wait(self) -> None:
         worker, self._worker = self._worker, None
         if worker is not None:
+            pool = self._pool()
             try:
                 self._problem = worker.receive()
             except (OSError, EOFError):
                 log.warning("validation worker died; validating in the request's thread")
-                self._workers.discard(worker)
+                pool.discard(worker)
+                if self._data is None:  # started on text, and the loader's data never handed over
+                    raise RuntimeError("the FHIR validator has no data to validate") from None
                 self._problem = problem_of(self._data)
             except RuntimeError:
-                self._workers.checkin(worker)
+                pool.checkin(worker)
                 raise
             else:
-                self._workers.checkin(worker)
+                pool.checkin(worker)
         if self._problem is not None:
             raise self._problem
 
@@ -258,8 +269,10 @@ def warm_up(workers: int) -> None:
 
 def _sent(json_text: bytes, workers: int) -> tuple[_Worker, _Workers] | None:
     """An idle worker that has been handed `json_text`, with its pool; None when there is none (or it died)."""
-    pool = _workers(workers) if workers > 0 else None
-    worker = pool.checkout() if pool is not None else None
+    if workers <= 0:
+        return None
+    pool = _workers(workers)
+    worker = pool.checkout()
     if worker is None:
         return None
     try:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import typing
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 from lxml import etree
+from pydantic import BaseModel
 
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
@@ -32,7 +33,7 @@ def _unwrap(annotation: Any) -> tuple[bool, Any]:
     current = annotation
     for _ in range(4):
         origin = typing.get_origin(current)
-        if origin in (list, typing.List):
+        if origin is list:
             is_list = True
             current = typing.get_args(current)[0]
         elif origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
@@ -64,8 +65,8 @@ def _kind(inner: Any) -> tuple[str, type | None]:
     return "str", None
 
 
-@lru_cache(maxsize=None)
-def _fields(model: type) -> dict[str, _Field]:
+@cache
+def _fields(model: type[BaseModel]) -> dict[str, _Field]:
     table: dict[str, _Field] = {}
     for name, info in model.model_fields.items():
         json_name = info.alias or name
@@ -129,12 +130,12 @@ def _contained_resource(element: etree._Element, where: str) -> dict[str, Any]:
     return _resource(children[0], f"{where}/")
 
 
-def _complex(element: etree._Element, model: type, where: str) -> dict[str, Any]:
+def _complex(element: etree._Element, model: type[BaseModel], where: str) -> dict[str, Any]:
     table = _fields(model)
     result: dict[str, Any] = {}
-    for attr, value in element.attrib.items():
+    for attr, attr_value in element.attrib.items():
         if attr in ("id", "url") and attr in table:
-            result[attr] = value
+            result[attr] = attr_value
         elif _local(attr)[0] is None and attr not in ("id", "url"):
             raise PayloadRejected(f"{where}: unexpected attribute {attr!r}")
     primitive_lists: dict[str, tuple[list, list]] = {}
@@ -154,6 +155,7 @@ def _complex(element: etree._Element, model: type, where: str) -> dict[str, Any]
         if field.kind == "resource":
             value: Any = _contained_resource(child, path)
         elif field.kind == "complex":
+            assert field.model is not None  # _fields gives every complex field its model
             value = _complex(child, field.model, path)
         else:
             raw = child.get("value")

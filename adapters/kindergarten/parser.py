@@ -134,7 +134,7 @@ class _Reader:
         identifiers = self.national_id(text(element, "NationalId"), "/TransitionReport/Child/NationalId")
         if (local_id := text(element, "LocalId")) is not None:
             identifiers.append(Identifier(system=CHILD_LOCAL_ID_PREFIX + kindergarten_orgnr, value=local_id))
-        birth = date.fromisoformat(text(element, "BirthDate")) if text(element, "BirthDate") else None
+        birth = date.fromisoformat(born) if (born := text(element, "BirthDate")) else None
         national = next((i.value for i in identifiers if i.system in (FNR_SYSTEM, DNR_SYSTEM)), None)
         if birth and national and birth_date_of(national) not in (None, birth):
             self.warn("birth-date-mismatch", "BirthDate differs from the birth date in NationalId",

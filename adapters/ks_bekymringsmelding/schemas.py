@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +58,18 @@ def _read(path: Path) -> dict[str, Any]:
 def _registry() -> Registry:
     folder = schema_dir()
     address = Resource.from_contents(_read(folder / "adresse.json"))
-    resources = [(ADDRESS_REF_URI, address), (address.id(), address)]
-    for name in [*SCHEMA_FILES.values(), ERROR_RECEIPT_FILE]:
-        resource = Resource.from_contents(_read(folder / name))
-        resources.append((resource.id(), resource))
+    resources: list[tuple[str, Resource[Any]]] = [(ADDRESS_REF_URI, address)]
+    for name, resource in [("adresse.json", address)] + [
+        (name, Resource.from_contents(_read(folder / name))) for name in [*SCHEMA_FILES.values(), ERROR_RECEIPT_FILE]
+    ]:
+        uri = resource.id()
+        if uri is None:  # a schema without $id could not be referred to: the shipped files all have one
+            raise RuntimeError(f"KS schema {name} has no $id")
+        resources.append((uri, resource))
     return Registry().with_resources(resources)  # no `retrieve`: an unknown $ref fails, never fetches
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft201909Validator:
     """A validator for one schema file; `format` is not asserted (the official examples omit the UTC offset)."""
     return Draft201909Validator(_read(schema_dir() / name), registry=_registry())

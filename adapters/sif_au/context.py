@@ -94,6 +94,12 @@ class SifContext:
         except ValueError:
             raise PayloadRejected(f"SIF {path}/{name} is not a date (YYYY-MM-DD): {value!r}") from None
 
+    def required_date(self, element: etree._Element, name: str, path: str) -> date:
+        found = self.date_of(element, name, path)
+        if found is None:
+            raise PayloadRejected(f"SIF {path} is missing the required element {name}")
+        return found
+
     def datetime_of(self, element: etree._Element, name: str, path: str) -> datetime | None:
         value = text(element, name)
         if value is None:

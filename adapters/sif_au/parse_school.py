@@ -56,6 +56,7 @@ def parse_attendance_summary(ctx: SifContext, obj: etree._Element) -> None:
     start, end = ctx.date_of(obj, "StartDate", path), ctx.date_of(obj, "EndDate", path)
     if start is None or end is None:
         ctx.required(obj, "StartDate" if start is None else "EndDate", path)
+    assert start is not None and end is not None  # required() raised for the missing one
     payload: dict = {"sif_object": "StudentAttendanceSummary", "sif_refid": refid,
                      "school_year": ctx.required(obj, "SchoolYear", path),
                      "start_date": start.isoformat(), "end_date": end.isoformat()}
@@ -98,6 +99,7 @@ def parse_personalised_plan(ctx: SifContext, obj: etree._Element) -> None:
     start = ctx.date_of(obj, "PersonalisedPlanStartDate", path)
     if start is None:
         ctx.required(obj, "PersonalisedPlanStartDate", path)
+    assert start is not None  # required() raised
     end = ctx.date_of(obj, "PersonalisedPlanEndDate", path)
     review = ctx.date_of(obj, "PersonalisedPlanReviewDate", path)
     payload: dict = {"sif_object": "PersonalisedPlan", "sif_refid": refid, "plan_category": category,

@@ -90,7 +90,7 @@ def parse_alert(ctx: SifContext, obj: etree._Element) -> None:
     path = f"/WellbeingAlert[@RefId='{refid}']"
     student = ctx.required(obj, "StudentPersonalRefId", path)
     school = ctx.school(ctx.required(obj, "SchoolInfoRefId", path))
-    when = ctx.date_of(obj, "Date", path) or ctx.required(obj, "Date", path)
+    when = ctx.required_date(obj, "Date", path)
     payload: dict = {"sif_object": "WellbeingAlert", "sif_refid": refid}
     _copy(obj, _ALERT_FIELDS, payload)
     category = payload.get("category")
@@ -121,7 +121,7 @@ def parse_event(ctx: SifContext, obj: etree._Element) -> None:
         ctx.not_mapped(path, "WellbeingEvent without StudentPersonalRefId (a group event): no child to attach to")
         return
     school = ctx.school(ctx.required(obj, "SchoolInfoRefId", path))
-    when = ctx.date_of(obj, "WellbeingEventDate", path) or ctx.required(obj, "WellbeingEventDate", path)
+    when = ctx.required_date(obj, "WellbeingEventDate", path)
     category_class = ctx.required(obj, "WellbeingEventCategoryClass", path)
     ctx.required(obj, "WellbeingEventTimePeriod", path)
     payload: dict = {"sif_object": "WellbeingEvent", "sif_refid": refid}
@@ -148,7 +148,7 @@ def parse_response(ctx: SifContext, obj: etree._Element) -> None:
     path = f"/WellbeingResponse[@RefId='{refid}']"
     student = ctx.required(obj, "StudentPersonalRefId", path)
     school = ctx.school(ctx.required(obj, "SchoolInfoRefId", path))
-    recorded = ctx.date_of(obj, "Date", path) or ctx.required(obj, "Date", path)
+    recorded = ctx.required_date(obj, "Date", path)
     start = ctx.date_of(obj, "WellbeingResponseStartDate", path)
     if start is None:
         ctx.required(obj, "WellbeingResponseStartDate", path)

@@ -193,11 +193,11 @@ class _Renderer:
             if phones:
                 box = _el(info, "PhoneNumberList")
                 for c in phones:
-                    _el(_el(box, "PhoneNumber", Type=c.use if (c.use or "").isdigit() else "0096"), "Number", c.value)
+                    _el(_el(box, "PhoneNumber", Type=c.use if c.use and c.use.isdigit() else "0096"), "Number", c.value)
             if emails:
                 box = _el(info, "EmailList")
                 for c in emails:
-                    _el(box, "Email", c.value, Type=c.use if (c.use or "").isdigit() else "01")
+                    _el(box, "Email", c.value, Type=c.use if c.use and c.use.isdigit() else "01")
             self.objects.append(obj)
         has_relationship = ("sif_relationship_code" in guardian.extra or guardian.relation is not None
                             or guardian.parental_responsibility is not None or guardian.may_see_log is not None)

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.ssb_barnevern.context import MappingContext, element_path, iso, is_true, plain_date, utc
+from adapters.ssb_barnevern.context import MappingContext, element_path, is_true, iso, plain_date, utc
 from adapters.ssb_barnevern.legal import legal_basis
 from hub.canonical import Category, Code, EntryKind, EntryRecord, Sensitivity
 
@@ -43,7 +43,7 @@ def _coded(ctx: MappingContext, element: etree._Element, list_name: str, attr: s
            path: str, target_key: str | None = None) -> tuple[Code, dict[str, Any]]:
     """One coded child (Melder, Saksinnhold, Konklusjon …) as a Code plus its payload description."""
     value = element.get(attr, "")
-    code, concept = ctx.code(list_name, value, on=on, path=f"{path}/@{attr}")
+    code, _concept = ctx.code(list_name, value, on=on, path=f"{path}/@{attr}")
     item: dict[str, Any] = {"code": value, "display": code.display}
     if target_key:
         item[target_key] = ctx.translate(list_name, value)

@@ -93,7 +93,7 @@ def apply_deletions(sak: etree._Element, ctx: MappingContext, *, entries: dict[s
             ctx.warn("deletion-not-mapped", f"Slettet {kind} {ident} cannot be expressed as a retraction", path)
             continue
         sid = source_id(kind, ident)
-        if sid in entries and not entries[sid].retracted or sid in measures:
+        if (sid in entries and not entries[sid].retracted) or sid in measures:
             ctx.warn("deleted-and-present", f"{sid} is both listed and marked Slettet; the deletion wins", path)
         measures.pop(sid, None)
         if sid in entries and not entries[sid].payload.get("retracts"):

@@ -7,14 +7,14 @@ The XSDs are read from the shared data folder (ssb-barnevern/xsd), compiled once
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
 from hub.core.errors import PayloadRejected
-from hub.core.safe_xml import load_schema
 from hub.core.external_schemas import external_schema_path
+from hub.core.safe_xml import load_schema
 
 V1_2 = "1.2"
 V4_0_1 = "4.0.1"
@@ -27,7 +27,7 @@ XSD_SUBDIR = Path("ssb-barnevern") / "xsd"
 _CODE_ATTRIBUTES = ("Kode", "Plantype", "Innvilget")
 # Any error about the value of a code attribute (enumeration, list type, not declared) matches; a missing
 # required code ("Element 'Melder': The attribute 'Kode' is required") does not, so it still rejects.
-_TOLERATED = re.compile(r"^Element '[^']+', attribute '(?:%s)': " % "|".join(_CODE_ATTRIBUTES))
+_TOLERATED = re.compile(rf"^Element '[^']+', attribute '(?:{'|'.join(_CODE_ATTRIBUTES)})': ")
 
 
 def detect_version(root: etree._Element) -> str:
@@ -43,7 +43,7 @@ def xsd_path(version: str) -> Path:
     return external_schema_path(XSD_SUBDIR / _XSD_FILES[version])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(version: str) -> etree.XMLSchema:
     return load_schema(xsd_path(version))
 

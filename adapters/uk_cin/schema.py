@@ -5,14 +5,14 @@ The XSDs are others' files (../shared/data/uk-childrens-social-care/cin_census),
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
 from hub.core.errors import PayloadRejected
-from hub.core.safe_xml import load_schema, parse_xml
 from hub.core.external_schemas import external_schema_path
+from hub.core.safe_xml import load_schema, parse_xml
 
 SCHEMA_SUBDIR = Path("uk-childrens-social-care") / "cin_census"
 SCHEMA_FILES = {"2022": "CIN_schema_2022.xsd", "2024": "CIN_schema_2024.xsd"}
@@ -23,12 +23,12 @@ def schema_path(version: str) -> Path:
     return external_schema_path(SCHEMA_SUBDIR / SCHEMA_FILES[version])
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(version: str) -> etree.XMLSchema:
     return load_schema(schema_path(version))
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_labels(version: str) -> dict[str, dict[str, str]]:
     """{simpleType name: {code: documentation}} from the XSD's enumerations (e.g. 'ethnicitytype' → WBRI)."""
     root = parse_xml(schema_path(version).read_bytes())
@@ -59,7 +59,7 @@ def validate(root: etree._Element, version: str) -> None:
     schema = compiled(version)
     if schema.validate(root):
         return
-    error = list(schema.error_log)[0]
+    error = next(iter(schema.error_log))
     raise PayloadRejected(
         f"not a valid CIN census ({version} XSD): line {error.line}, {error.path}: {error.message}",
         location=error.path,

@@ -12,25 +12,24 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from adapters.fhir_r4 import validation as fhir_validation
-
 from hub.api import openapi, problems
-from hub.audit import service as audit_service
 from hub.api.edges import BodyLimit, NoStore
-from hub.auth import ratelimit
-from hub.auth.gate import SigningKeys, TokenGate
+from hub.audit import service as audit_service
 from hub.audit.endpoints import router as audit_router
+from hub.auth import ratelimit
 from hub.auth.endpoints import router as auth_router
+from hub.auth.gate import SigningKeys, TokenGate
 from hub.cases.endpoints import router as cases_router
 from hub.children.endpoints import router as children_router
 from hub.consent.endpoints import router as consent_router
 from hub.core.logging import install_access_log
+from hub.core.settings import Settings, get_settings
+from hub.db.checkpoint import WalCheckpointer
+from hub.db.engine import make_engine, session_factory, session_scope
 from hub.export.endpoints import router as export_router
 from hub.federation.endpoints import router as federation_router
 from hub.fhir.endpoints import router as fhir_router
 from hub.handover.endpoints import router as handover_router
-from hub.core.settings import Settings, get_settings
-from hub.db.checkpoint import WalCheckpointer
-from hub.db.engine import make_engine, session_factory, session_scope
 from hub.identity.endpoints import router as identity_router
 from hub.ingest.endpoints import router as ingest_router
 from hub.keys.service import ensure_keys

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -102,10 +102,12 @@ def sign_head(session: Session, *, settings: Settings) -> Anchor | None:
         return None
     key = keys.signing_key(session, settings=settings)
     iat = int(datetime.now(UTC).timestamp())
-    claims = {"protocol": PROTOCOL, "iss": identity(settings), "seq": seq, "head": head, "iat": iat}
+    issuer = identity(settings)
+    claims = {"protocol": PROTOCOL, "iss": issuer, "seq": seq, "head": head, "iat": iat}
     payload = json.dumps(claims, sort_keys=True, separators=(",", ":")).encode()
     token = jws.serialize_compact({"alg": "RS256", "kid": key.kid, "typ": TYP}, payload, key, registry=_REGISTRY)
-    return Anchor(seq, head, datetime.fromtimestamp(iat, UTC), claims["iss"], key.kid, token, "signed now")
+    assert key.kid is not None  # the hub's keys are stored with their kid
+    return Anchor(seq, head, datetime.fromtimestamp(iat, UTC), issuer, key.kid, token, "signed now")
 
 
 def for_message(session: Session, *, settings: Settings) -> str | None:
@@ -146,7 +148,7 @@ def parse(token: str, *, keys: KeySet, source: str) -> Anchor:
     seq, head, iat = claims.get("seq"), claims.get("head"), claims.get("iat")
     if not (isinstance(seq, int) and seq > 0 and isinstance(head, str) and _HEX64.match(head) and isinstance(iat, int)):
         raise AnchorInvalid(f"{source}: signed, but without a valid seq, head and iat")
-    return Anchor(seq, head, datetime.fromtimestamp(iat, UTC), str(claims.get("iss")), kid, token, source)
+    return Anchor(seq, head, datetime.fromtimestamp(iat, UTC), str(claims.get("iss")), str(kid), token, source)
 
 
 def lines(path: Path) -> Iterable[tuple[int, str]]:
@@ -171,7 +173,7 @@ def _token_of(text: str) -> str | None:
 def load(session: Session, *, files: Sequence[Path], jwks: dict[str, Any] | None = None) -> tuple[list[Anchor], list[str]]:
     """The anchors in `files`, each verified with this hub's signing keys (retired ones too), or with `jwks` when
     given (keys pinned elsewhere: a copy of /.well-known/jwks.json kept apart); and a problem for each bad line."""
-    key_set = KeySet.import_key_set(jwks) if jwks is not None else keys.verification_keys(session)
+    key_set = KeySet.import_key_set(cast(KeySetSerialization, jwks)) if jwks is not None else keys.verification_keys(session)
     anchors: list[Anchor] = []
     problems: list[str] = []
     for path in files:

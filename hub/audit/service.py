@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,6 +88,7 @@ def _head(session: Session) -> AuditHead:
         except IntegrityError:
             pass
         head = session.scalar(locked)
+        assert head is not None  # inserted just now, or by whoever won the race
     return head
 
 
@@ -153,7 +154,7 @@ def record_for_children(
         head.seq, head.hash = event.seq, event.hash
         events.append(event)
     # One INSERT for all (the ORM's unit of work costs several times more per row); the head's new state goes with it.
-    session.execute(insert(AuditEvent.__table__), [{c.key: getattr(e, c.key) for c in _COLUMNS} for e in events])
+    session.execute(insert(cast(Table, AuditEvent.__table__)), [{c.key: getattr(e, c.key) for c in _COLUMNS} for e in events])
     return events
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from hub.auth.models import Client
+from hub.auth.models import Client, ClientStatus
 from hub.auth.principal import SCOPES
 from hub.core.errors import InvalidInput, NotFound
 from hub.organizations.models import Organization
@@ -39,7 +39,7 @@ def check_public_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
         if key.get("kty") == "oct" or any(p in key for p in ("d", "p", "q", "dp", "dq", "qi")):
             raise InvalidInput(f"key {key.get('kid')}: give only public keys (no symmetric or private key material)")
     try:
-        KeySet.import_key_set(jwks)
+        KeySet.import_key_set(cast(KeySetSerialization, jwks))  # its shape is what import_key_set checks
     except Exception as exc:  # noqa: BLE001 - any import fault is a bad key set
         raise InvalidInput(f"the JWK set is not valid: {exc}") from None
     return {"keys": keys}
@@ -84,6 +84,6 @@ def revoke_client(session: Session, *, client_id: str) -> Client:
     client = get_client(session, client_id=client_id)
     if client is None:
         raise NotFound(f"client {client_id} not found")
-    client.status, client.revoked_at = "revoked", datetime.now(UTC)
+    client.status, client.revoked_at = ClientStatus.revoked, datetime.now(UTC)
     session.flush()
     return client

@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 
 from hub.api.deps import DbSession
 from hub.auth import clients, gate, tokens
+from hub.auth.models import ClientStatus
 from hub.auth.principal import Principal
-from hub.core.errors import Forbidden, InvalidToken, Unauthorized
+from hub.core.errors import Forbidden, InvalidToken
 
 
 def issuer_of(request: Request) -> str:
@@ -36,7 +37,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
         # The gate (hub.auth.gate) checked this token's signature and claims before the body was read.
         claims = gate.verified_claims(request.scope, token) or tokens.verify_access_token(session, token=token, issuer=issuer)
         found = clients.get_client_with_organization(session, client_id=claims["sub"])
-        if found is None or found[0].status != "active":
+        if found is None or found[0].status != ClientStatus.active:
             raise InvalidToken("the client of this token is revoked")
         client, organization = found
         if claims.get("org") != str(organization.id):
@@ -57,7 +58,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
     return principal
 
 
-def require(scope: str) -> Callable[..., Principal]:
+def require(scope: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits a system client whose token carries `scope`."""
 
     async def check(principal: Principal = Depends(authenticate, scope="function")) -> Principal:

@@ -73,7 +73,7 @@ def _issue(request: Request, form: dict[str, str]) -> JSONResponse:
         session.close()
 
 
-def _token(session, request: Request, form: dict[str, str]) -> JSONResponse:  # noqa: ANN001
+def _token(session, request: Request, form: dict[str, str]) -> JSONResponse:
     if form.get("grant_type") != "client_credentials":
         raise tokens.OAuthError("unsupported_grant_type", "only grant_type=client_credentials is supported")
     if form.get("client_assertion_type") != ASSERTION_TYPE or not form.get("client_assertion"):

@@ -9,8 +9,8 @@ import time
 from typing import Any
 
 import anyio
-from joserfc.jwk import KeySet
 from joserfc import jws
+from joserfc.jwk import KeySet
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 

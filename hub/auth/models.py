@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.base import Base, new_id, utcnow
+
+
+class ClientStatus(StrEnum):
+    active = "active"
+    revoked = "revoked"
 
 
 class Client(Base):
@@ -23,7 +29,7 @@ class Client(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     scopes: Mapped[list[Any]] = mapped_column(default=list)
     jwks: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | revoked
+    status: Mapped[ClientStatus] = mapped_column(Enum(ClientStatus, native_enum=False, length=20), default=ClientStatus.active)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -26,6 +27,15 @@ from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
 
 def _enum(cls: type, length: int = 20) -> Enum:
     return Enum(cls, native_enum=False, length=length)
+
+
+class AssignmentStatus(StrEnum):
+    """A coordinator assignment: proposed, then accepted or declined by the new holder (or withdrawn)."""
+
+    proposed = "proposed"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
 
 
 class Case(Base):
@@ -90,7 +100,7 @@ class CoordinatorAssignment(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     person_name: Mapped[str] = mapped_column(String(200))
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
-    status: Mapped[str] = mapped_column(String(20))  # proposed, accepted, declined, withdrawn
+    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     proposed_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None]

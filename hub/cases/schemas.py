@@ -32,7 +32,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _version() -> object:
+def _version() -> Any:  # a pydantic Field(), typed as the field it defaults
     """The row version, which is also the object's ETag ("<version>") for If-Match."""
     return Field(validation_alias=AliasChoices("version", "row_version"), description='the ETag is "<version>"; send it as If-Match')
 

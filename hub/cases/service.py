@@ -13,7 +13,7 @@ from hub.access import policy
 from hub.access.policy import Visibility
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
-from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant, next_version
+from hub.cases.models import AssignmentStatus, Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant, next_version
 from hub.cases.schemas import (
     CaseClose,
     CaseCreate,
@@ -67,7 +67,7 @@ def create_case(session: Session, *, child: Child, data: CaseCreate) -> Case:
     if data.coordinator:
         # The first holder opens the log: there is nobody to hand over from, so the baton starts accepted.
         first = _assignment(session, case=case, data=data.coordinator)
-        first.status, first.decided_at, first.started_at = "accepted", _now(), _now()
+        first.status, first.decided_at, first.started_at = AssignmentStatus.accepted, _now(), _now()
     return case
 
 
@@ -305,7 +305,7 @@ def _assignment(session: Session, *, case: Case, data: CoordinatorIn) -> Coordin
         person_name=data.person_name,
         organization_id=data.organization_id,
         proposed_by=data.proposed_by,
-        status="proposed",
+        status=AssignmentStatus.proposed,
         proposed_at=_now(),
     )
     case.coordinators.append(assignment)
@@ -314,8 +314,12 @@ def _assignment(session: Session, *, case: Case, data: CoordinatorIn) -> Coordin
 
 
 def current_coordinator(case: Case) -> CoordinatorAssignment | None:
-    held = [a for a in case.coordinators if a.status == "accepted" and a.ended_at is None]
-    return max(held, key=lambda a: a.started_at) if held else None
+    held = [a for a in case.coordinators if a.status == AssignmentStatus.accepted and a.ended_at is None]
+    # An accepted assignment has started; one without a start (not written by this hub) ranks below every other.
+    return max(held, key=lambda a: (a.started_at is not None, a.started_at or _NEVER)) if held else None
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) -> CoordinatorAssignment:
@@ -330,7 +334,7 @@ def propose_coordinator(session: Session, *, case: Case, data: CoordinatorIn) ->
 def _pending(case: Case, assignment_id: uuid.UUID, organization_id: uuid.UUID | None) -> CoordinatorAssignment:
     for assignment in case.coordinators:
         if assignment.id == assignment_id:
-            if assignment.status != "proposed":
+            if assignment.status != AssignmentStatus.proposed:
                 raise Conflict(f"handover {assignment_id} is already {assignment.status}")
             if organization_id is not None and assignment.organization_id not in (None, organization_id):
                 raise Forbidden("only the proposed coordinator's organisation may answer this handover")
@@ -349,7 +353,7 @@ def accept_coordinator(
     previous = current_coordinator(case)
     if previous is not None:
         previous.ended_at = now
-    assignment.status, assignment.decided_at, assignment.started_at = "accepted", now, now
+    assignment.status, assignment.decided_at, assignment.started_at = AssignmentStatus.accepted, now, now
     _touch(case)
     session.flush()
     return assignment
@@ -360,7 +364,7 @@ def decline_coordinator(
 ) -> CoordinatorAssignment:
     require_open(case)
     assignment = _pending(case, assignment_id, organization_id)
-    assignment.status, assignment.decided_at, assignment.decline_reason = "declined", _now(), reason
+    assignment.status, assignment.decided_at, assignment.decline_reason = AssignmentStatus.declined, _now(), reason
     _touch(case)
     session.flush()
     return assignment

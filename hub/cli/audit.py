@@ -13,7 +13,8 @@ import typer
 
 from hub.audit import anchors as anchoring
 from hub.audit.service import check_chain
-from hub.cli.common import console, database, settings as cli_settings
+from hub.cli.common import console, database
+from hub.cli.common import settings as cli_settings
 from hub.core.errors import HubError
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -64,8 +65,8 @@ def verify(
         if not where and problem.problem.startswith("rows "):
             where = f"row seq {problem.seq}: "
         console.print(f"[red]BROKEN[/red] {where}{problem.problem}", soft_wrap=True)
-    for problem in bad_anchors:
-        console.print(f"[red]BAD ANCHOR[/red] {problem}", soft_wrap=True)
+    for bad in bad_anchors:
+        console.print(f"[red]BAD ANCHOR[/red] {bad}", soft_wrap=True)
     if note:
         console.print(f"[yellow]note[/yellow]: {note}")
     if report.legacy_events:
@@ -78,6 +79,7 @@ def verify(
                       "cannot be seen without signed heads kept elsewhere (--anchors, HUB_AUDIT_ANCHOR_FILE)", soft_wrap=True)
         return
     reached = report.reached
+    assert reached is not None  # anchors given and no problem: the chain reaches one
     after = report.last_seq - reached.seq if reached else report.last_seq
     console.print(f"{summary}; reaches all {len(loaded)} anchors, the newest of seq {reached.seq} signed {reached.when}; "
                   f"{after} events after it are vouched for by no anchor yet", soft_wrap=True)

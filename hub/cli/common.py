@@ -48,12 +48,13 @@ def _takes_database(callback: Callable[..., Any]) -> Callable[..., Any]:
         return callback(*args, **kwargs)
 
     option = inspect.Parameter(
-        "database", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],  # noqa: UP007 - a runtime object
+        "database", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],  # noqa: UP045 - a runtime object typer reads
         default=typer.Option(None, "--database", metavar="URL", help=DATABASE_HELP),
     )
-    command.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
-    command.__annotations__ = {**{k: p.annotation for k, p in signature.parameters.items()}, "database": Optional[str]}
-    command._takes_database = True
+    marked: Any = command  # typer reads these attributes; a wrapper's type does not declare them
+    marked.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
+    marked.__annotations__ = {**{k: p.annotation for k, p in signature.parameters.items()}, "database": Optional[str]}  # noqa: UP045 - as above
+    marked._takes_database = True
     return command
 
 
@@ -62,10 +63,14 @@ def add_database_option(app: typer.Typer, *, skip: Iterable[str] = (), path: str
     ("clients keygen") and commands that declare their own."""
     skip = set(skip)
     for info in app.registered_commands:
+        if info.callback is None:
+            continue
         name = info.name or info.callback.__name__.lower().replace("_", "-")
         if f"{path} {name}".strip() not in skip:
             info.callback = _takes_database(info.callback)
     for group in app.registered_groups:
+        if group.typer_instance is None:
+            continue
         add_database_option(group.typer_instance, skip=skip, path=f"{path} {group.name}".strip())
 
 
@@ -73,7 +78,7 @@ def settings() -> Settings:
     """This invocation's settings: HUB_* variables, with --database over HUB_DATABASE_URL."""
     overrides = {"database_url": _chosen["database"]} if _chosen["database"] else {}
     try:
-        return Settings(**overrides)
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings: any field by name
     except ValidationError as exc:
         error = exc.errors()[0]
         name = "HUB_" + "_".join(str(part) for part in error["loc"]).upper()

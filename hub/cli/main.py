@@ -21,7 +21,8 @@ from hub.cli import schemas as schemas_cli
 from hub.cli import token as token_cli
 from hub.cli import transfer as transfer_cli
 from hub.cli import worker as worker_cli
-from hub.cli.common import add_database_option, check_secrets, fail, migrated_settings, open_keys, settings as cli_settings
+from hub.cli.common import add_database_option, check_secrets, fail, migrated_settings, open_keys
+from hub.cli.common import settings as cli_settings
 from hub.cli.keyfile import write_key_file
 from hub.core.settings import Settings
 from hub.db.migrate import open_problem, url_problem

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
 from rich.markup import escape
 
 from hub.cli.common import console, errors, fail, print_record, settings

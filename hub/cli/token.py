@@ -53,10 +53,10 @@ def token(
         file_client_id, private_jwk = read_key_file(key)
     except ValueError as exc:
         fail(str(exc))
-    client_id = client_id or file_client_id
-    if not client_id:
+    chosen = client_id or file_client_id
+    if not chosen:
         fail(f"{key} names no client: give --client-id (the client_id `stafett clients add` printed)")
     try:
-        typer.echo(request_token(hub=hub, client_id=client_id, private_jwk=private_jwk, scope=scope))
+        typer.echo(request_token(hub=hub, client_id=chosen, private_jwk=private_jwk, scope=scope))
     except (RuntimeError, httpx.HTTPError, ValueError) as exc:
         fail(str(exc))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from sqlalchemy import select
 
 from hub.canonical.vocab import CaseStatus
@@ -19,7 +19,7 @@ from hub.core.errors import HubError
 from hub.db.engine import make_engine, session_scope
 from hub.transfer import repository, service
 from hub.transfer.basis import TRANSFER_PURPOSE
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 
 app = typer.Typer(help="Case transfers between hubs.", no_args_is_help=True)
 
@@ -56,8 +56,8 @@ def retry(transfer_id: uuid.UUID = typer.Argument(..., help="the transfer whose 
     typer.echo(f"queued again: {transfer_id}")
 
 
-def _candidates(engine, source: str, cases: list[uuid.UUID], limit: int | None) -> list[uuid.UUID]:  # noqa: ANN001
-    moving = select(Transfer.case_id).where(Transfer.direction == "outgoing", Transfer.status.in_(("pending", "accepted")))
+def _candidates(engine, source: str, cases: list[uuid.UUID], limit: int | None) -> list[uuid.UUID]:
+    moving = select(Transfer.case_id).where(Transfer.direction == Direction.outgoing, Transfer.status.in_((TransferStatus.pending, TransferStatus.accepted)))
     query = select(Case.id).where(Case.status == CaseStatus.open, Case.municipality == source, Case.id.not_in(moving)).order_by(Case.opened_at, Case.id)
     if cases:
         query = query.where(Case.id.in_(cases))
@@ -81,11 +81,11 @@ def bulk(
 ) -> None:
     """Transfer every selected open case; cases already pending or accepted are skipped, so a rerun resumes."""
     settings = migrated_settings()
-    source = source or settings.municipality
-    if not source:
+    municipality = source or settings.municipality
+    if not municipality:
         fail("give --from or set HUB_MUNICIPALITY")
     engine = make_engine(settings.database_url)
-    todo = _candidates(engine, source, case, limit)
+    todo = _candidates(engine, municipality, case, limit)
     created, refused = 0, []
     columns = (TextColumn("[bold]transfer {task.fields[to]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     try:
@@ -114,7 +114,7 @@ def bulk(
     finally:
         engine.dispose()
     if not todo:
-        typer.echo(f"no open cases of {source} to transfer (cases already pending or accepted are skipped)")
+        typer.echo(f"no open cases of {municipality} to transfer (cases already pending or accepted are skipped)")
         return
     console.print(f"transfers created: {created}; refused: {len(refused)}; the worker delivers them", highlight=False)
     for case_id, detail in refused:

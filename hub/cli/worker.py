@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli.common import check_secrets, migrated_settings, open_keys, settings as cli_settings
+from hub.cli.common import check_secrets, migrated_settings, open_keys
+from hub.cli.common import settings as cli_settings
 from hub.core.logging import configure
 
 
@@ -22,6 +23,7 @@ def worker(once: bool = typer.Option(False, "--once", help="run what is due now 
     open_keys(settings)
     if once:
         delivery = runner.run_once(settings).get("outbox-delivery", DeliveryRun())
+        assert isinstance(delivery, DeliveryRun)  # the outbox-delivery job's result
         typer.echo(f"claimed: {delivery.claimed} " + " ".join(f"{k}: {v}" for k, v in sorted(delivery.statuses.items())))
         return
     runner.run_forever(settings)

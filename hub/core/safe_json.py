@@ -22,8 +22,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):  # the common case costs one C-level dict build; only a fault walks the keys
         seen: set[str] = set()
-        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise PayloadRejected(f"JSON object has the key {duplicate!r} twice")
+        for key, _ in pairs:
+            if key in seen:
+                raise PayloadRejected(f"JSON object has the key {key!r} twice")
+            seen.add(key)
     return result
 
 

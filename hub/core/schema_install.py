@@ -88,6 +88,7 @@ def install(folder: Path, settings: Settings) -> list[FormatResult]:
             outcome = "incomplete"
         else:
             for f in found:
+                assert f.data is not None  # every state is "ok"
                 _write(root / f.file.path, f.data)
             outcome = "installed"
         results.append(FormatResult(fmt, found, outcome))
@@ -110,7 +111,7 @@ def status(settings: Settings) -> list[tuple[SchemaFormat, list[FileStatus]]]:
         for f in fmt.files:
             local = root / f.path
             installed = "missing" if not local.is_file() else "installed" if file_sha256(local) == f.sha256 else "differs"
-            read_from = find_schema(f.path, settings)
+            read_from = find_schema(str(f.path), settings)
             read_ok = read_from is not None and read_from[1].is_file() and file_sha256(read_from[1]) == f.sha256
             rows.append(FileStatus(f, installed, read_from, read_ok))
         report.append((fmt, rows))

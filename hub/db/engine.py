@@ -35,7 +35,7 @@ def make_engine(url: str, *, checkpoint_in_background: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DBAPI hook
+        def _sqlite_pragmas(dbapi_conn, _record):  # a DBAPI hook
             dbapi_conn.isolation_level = None  # let SQLAlchemy issue BEGIN itself
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -47,7 +47,7 @@ def make_engine(url: str, *, checkpoint_in_background: bool = False) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001 - SQLAlchemy hook
+        def _sqlite_begin(conn):  # a SQLAlchemy hook
             # Writers take the lock up front (no upgrade deadlocks); readers stay deferred so they never block writers.
             immediate = conn.get_execution_options().get("sqlite_immediate", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

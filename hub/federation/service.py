@@ -22,10 +22,9 @@ from hub.core.settings import Settings
 from hub.keys import service as keys
 from hub.peers import service as peers
 from hub.peers.models import Peer
-from hub.transfer import repository
-from hub.transfer import messages
+from hub.transfer import messages, repository
 from hub.transfer import service as transfers
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 from hub.transfer.seal import PackageRejected, open_sealed, peek, verify
 
 log = logging.getLogger("hub.federation")
@@ -74,26 +73,28 @@ def receive_package(session: Session, *, settings: Settings, body: bytes) -> dic
     if settings.municipality and claims["destination_municipality"] != settings.municipality:
         raise PackageRejected(f"this hub serves municipality {settings.municipality}, not {claims['destination_municipality']}")
     transfer_id = uuid.UUID(claims["transfer_id"])
-    existing = repository.by_protocol_id(session, direction="incoming", origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
+    existing = repository.by_protocol_id(session, direction=Direction.incoming, origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
     if existing is None:
         transfer = Transfer(
-            id=uuid.uuid4(), transfer_id=transfer_id, direction="incoming", origin_hub=peer.base_url, peer_url=peer.base_url,
+            id=uuid.uuid4(), transfer_id=transfer_id, direction=Direction.incoming, origin_hub=peer.base_url, peer_url=peer.base_url,
             origin_municipality=claims["origin_municipality"], destination_municipality=claims["destination_municipality"],
-            status="pending", reason=claims.get("reason"), preview=claims["preview"], package=signed,
+            status=TransferStatus.pending, reason=claims.get("reason"), preview=claims["preview"], package=signed,
             content_sha256=claims["content_sha256"], package_size=len(body), deliveries=1,
         )
         try:
             with session.begin_nested():
                 session.add(transfer)
         except IntegrityError:  # the same package arrived twice at the same moment: the other copy was stored
-            existing = repository.by_protocol_id(session, direction="incoming", origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
+            existing = repository.by_protocol_id(session, direction=Direction.incoming, origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
+            if existing is None:  # the conflict was another one: not ours to swallow
+                raise
         else:
             audit.record(session, principal=hub_principal(peer, claims["transfer_id"]), action="federation.package",
                          reason=f"stored pending transfer {transfer.id}", purpose="transfer")
             log.info("package stored", extra={"transfer": str(transfer.id), "bytes": len(body)})
             return {"status": "stored", "transfer_id": claims["transfer_id"], "id": str(transfer.id)}
     existing.deliveries += 1
-    if existing.package is None and existing.status == "pending":
+    if existing.package is None and existing.status == TransferStatus.pending:
         existing.package = signed
     session.flush()
     return {"status": "already-stored", "transfer_id": claims["transfer_id"], "id": str(existing.id), "state": existing.status}
@@ -101,7 +102,7 @@ def receive_package(session: Session, *, settings: Settings, body: bytes) -> dic
 
 def receive_receipt(session: Session, *, settings: Settings, body: bytes) -> dict[str, Any]:
     peer, claims, _ = open_message(session, settings=settings, body=body, kind="receipt")
-    transfer = repository.by_protocol_id(session, direction="outgoing", origin_hub=None, transfer_id=uuid.UUID(claims["transfer_id"]), for_update=True)
+    transfer = repository.by_protocol_id(session, direction=Direction.outgoing, origin_hub=None, transfer_id=uuid.UUID(claims["transfer_id"]), for_update=True)
     if transfer is None or transfer.peer_url != peer.base_url:
         raise NotFound(f"no transfer {claims['transfer_id']} was sent to {peer.base_url}")
     transfers.apply_receipt(session, transfer=transfer, claims=claims)
@@ -112,18 +113,18 @@ def receive_revocation(session: Session, *, settings: Settings, body: bytes) -> 
     """Decide a revocation under the row lock accept also takes; answer with a signed receipt of the outcome."""
     peer, claims, _ = open_message(session, settings=settings, body=body, kind="revocation")
     transfer_id = uuid.UUID(claims["transfer_id"])
-    transfer = repository.by_protocol_id(session, direction="incoming", origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
+    transfer = repository.by_protocol_id(session, direction=Direction.incoming, origin_hub=peer.base_url, transfer_id=transfer_id, for_update=True)
     if transfer is None:
         # The revocation overtook its package: keep a tombstone so the package, if it still comes, stays revoked.
         transfer = Transfer(
-            id=uuid.uuid4(), transfer_id=transfer_id, direction="incoming", origin_hub=peer.base_url, peer_url=peer.base_url,
-            origin_municipality="0000", destination_municipality=settings.municipality or "0000", status="revoked",
+            id=uuid.uuid4(), transfer_id=transfer_id, direction=Direction.incoming, origin_hub=peer.base_url, peer_url=peer.base_url,
+            origin_municipality="0000", destination_municipality=settings.municipality or "0000", status=TransferStatus.revoked,
             preview={}, deliveries=0,
         )
         session.add(transfer)
-    if transfer.status == "pending":
-        transfer.status, transfer.package = "revoked", None
-    if transfer.status == "revoked":
+    if transfer.status == TransferStatus.pending:
+        transfer.status, transfer.package = TransferStatus.revoked, None
+    if transfer.status == TransferStatus.revoked:
         from datetime import UTC, datetime
 
         transfer.decided_at = transfer.decided_at or datetime.now(UTC)

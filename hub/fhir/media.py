@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-
 from fhir.resources.R4B import get_fhir_model_class
 
 from hub.core.errors import HubError

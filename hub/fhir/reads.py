@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from adapters.registry import get_adapter
 from adapters.fhir_r4.render_records import organization_resource
+from adapters.registry import get_adapter
 from hub.access import guard, policy
 from hub.access.policy import Visibility
 from hub.audit import service as audit

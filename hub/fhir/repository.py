@@ -5,6 +5,7 @@ and the ingest source keys behind a transaction's entries.
 from __future__ import annotations
 
 import uuid
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

@@ -156,7 +156,7 @@ def process_bundle(
     )
     keys = {k.source_id: k for k in repository.source_keys(session, sender_scope=scope, source_ids=source_ids)
             if k.record_type != "evaluation" and k.source_system == report.source_system}
-    before = {source_id for system, source_id in before if system == report.source_system}
+    known_before = {source_id for system, source_id in before if system == report.source_system}
     versions = repository.entry_versions(session, [k.target_id for k in keys.values() if k.record_type == "entry"])
     audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
                               reason=f"{FORMAT_ID} {kind} {report.raw_checksum[:12]}")
@@ -164,5 +164,5 @@ def process_bundle(
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "type": f"{kind}-response",
-        "entry": [{"response": _response(p, keys=keys, before=before, versions=versions, report=report)} for p in planned],
+        "entry": [{"response": _response(p, keys=keys, before=known_before, versions=versions, report=report)} for p in planned],
     }

@@ -4,7 +4,6 @@ or attributes from categories the receiver may not see (the fact that child welf
 
 from __future__ import annotations
 
-
 from hub.access.policy import CONFIDENTIAL_CATEGORIES, Visibility
 from hub.canonical.records import ParsedBatch
 from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, NATIONAL_ID_SYSTEMS, Category

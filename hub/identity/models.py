@@ -38,7 +38,7 @@ class IdentityReview(Base):
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"), index=True)
     candidate_child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child.id"))  # possible duplicates only
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.open)
+    status: Mapped[ReviewStatus] = mapped_column(Enum(ReviewStatus, native_enum=False, length=20), default=ReviewStatus.open)
     # stranger pushes: who sent it, the payload (raw archive), its demographics version, the case records held back
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
     raw_checksum: Mapped[str | None] = mapped_column(String(64))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hub.canonical.records import ChildRecord, Identifier
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.children.models import Child, ChildIdentifier
-from hub.identity.models import IdentityReview
+from hub.identity.models import IdentityReview, ReviewStatus
 
 
 @dataclass
@@ -184,6 +184,6 @@ def _review(session: Session, child: Child, candidate_id: uuid.UUID, reason: str
 def open_reviews(session: Session, *, limit: int = 500) -> list[IdentityReview]:
     return list(
         session.scalars(
-            select(IdentityReview).where(IdentityReview.status == "open").order_by(IdentityReview.created_at).limit(limit)
+            select(IdentityReview).where(IdentityReview.status == ReviewStatus.open).order_by(IdentityReview.created_at).limit(limit)
         )
     )

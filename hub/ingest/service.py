@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from functools import partial
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from adapters.base import Adapter, ValidatesAside
@@ -46,7 +47,7 @@ def archive(session: Session, *, payload: bytes, checksum: str, format_id: str, 
         return False  # (asked by key alone: the stored payload can be megabytes)
     # Core, not the ORM: the row is written at once and no object holding the payload stays in the session.
     session.execute(
-        insert(SourceRecord.__table__).values(
+        insert(cast(Table, SourceRecord.__table__)).values(
             sha256=checksum, format=format_id, media_type=media_type, sender=sender, size=len(payload), payload=payload
         )
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,9 +39,9 @@ from hub.children.demographics import DemographicSource
 from hub.children.models import Child, DemographicVersion, Guardian
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
+from hub.db.base import utcnow
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
 from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
-from hub.db.base import utcnow
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
 from hub.organizations import repository as org_repository
@@ -58,7 +57,7 @@ def content_hash(record: BaseModel) -> str:
 class NewKey:
     """A source key made by this run: inserted in one statement at its end (ORM objects cost ~10x per row)."""
 
-    __slots__ = ("record_type", "source_id", "target_id", "case_id", "content_hash", "raw_checksum")
+    __slots__ = ("case_id", "content_hash", "raw_checksum", "record_type", "source_id", "target_id")
 
     def __init__(self, record_type: str, source_id: str, target_id: uuid.UUID, case_id: uuid.UUID | None,
                  content_hash: str, raw_checksum: str):
@@ -493,7 +492,7 @@ class BatchWriter:
         if child is None:
             return
         digest = content_hash(rec)
-        key, outcome = self.outcome("case_fact", rec.source_id, digest)
+        _key, outcome = self.outcome("case_fact", rec.source_id, digest)
         case = self.case_for(rec.child_ref, child)
         if case is None:
             self.hold(child, rec.source_id)

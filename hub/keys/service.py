@@ -40,7 +40,7 @@ def _aad(row: HubKey) -> bytes:
     return f"stafett-hub-key:{row.kid}:{row.use}:{row.alg}".encode()
 
 
-def _remember(ident: tuple[str, ...], load) -> RSAKey:  # noqa: ANN001 - a thunk
+def _remember(ident: tuple[str, ...], load) -> RSAKey:  # load: a thunk
     key = _imported.get(ident)
     if key is None:
         key = load()
@@ -104,9 +104,11 @@ def ensure_keys(session: Session, *, settings: Settings) -> None:
     # A missing key-encryption key is generated (secrets folder) only while no stored key needs the old one.
     wrapper = key_wrapper(settings, create=not encrypted) or _wrapper(settings)
     for row in encrypted:
+        assert row.private_encrypted is not None  # as filtered
         wrapper.unwrap(row.private_encrypted, aad=_aad(row))  # AES only: cheap, and it proves the key before use
     plain = [r for r in rows if r.private_encrypted is None and r.private_jwk is not None]
     for row in plain:
+        assert row.private_jwk is not None  # as filtered
         _wrap(row, row.private_jwk, wrapper)
     if plain:
         session.flush()
@@ -136,6 +138,7 @@ def signing_key(session: Session, *, settings: Settings) -> RSAKey:
     if row is None:
         ensure_keys(session, settings=settings)
         row = _active(session, "sig")
+        assert row is not None  # ensure_keys made one
     return _private_key(row, _wrapper(settings))
 
 

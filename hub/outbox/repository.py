@@ -7,8 +7,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.outbox.models import ItemStatus, OutboxItem
@@ -52,7 +53,7 @@ def for_subject(session: Session, *, subject_kind: str, subject_id: uuid.UUID, k
 
 def purge_bodies(session: Session, *, before: datetime) -> int:
     """Empty the bodies of items delivered or cancelled and created before `before` (the rows stay as the record)."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result is a CursorResult
         update(OutboxItem)
         .where(OutboxItem.status.in_((ItemStatus.delivered, ItemStatus.cancelled)), OutboxItem.created_at < before, OutboxItem.body != b"")
         .values(body=b"")

@@ -31,15 +31,23 @@ def enqueue(session: Session, *, kind: str, url: str, body: bytes, subject: Base
     """A new item, due now, about `subject` (any row: its table and id are kept, so its domain can find its items)."""
     item = OutboxItem(
         kind=kind, url=url, body=body, status=ItemStatus.pending, next_attempt_at=now(),
-        subject_kind=subject.__tablename__ if subject is not None else None, subject_id=subject.id if subject is not None else None,
+        subject_kind=subject.__tablename__ if subject is not None else None, subject_id=_id_of(subject) if subject is not None else None,
     )
     repository.add(session, item)
     return item
 
 
+def _id_of(subject: Base) -> uuid.UUID:
+    """The subject's id: every table an item can be about has a uuid `id` (Base itself declares none)."""
+    found = getattr(subject, "id", None)
+    if not isinstance(found, uuid.UUID):
+        raise TypeError(f"an outbox subject needs a uuid id; {type(subject).__name__} has none")
+    return found
+
+
 def items_for(session: Session, *, subject: Base, kinds: Collection[str] | None = None) -> list[OutboxItem]:
     """The items about `subject` (optionally of these kinds only), oldest first."""
-    return repository.for_subject(session, subject_kind=subject.__tablename__, subject_id=subject.id, kinds=kinds)
+    return repository.for_subject(session, subject_kind=subject.__tablename__, subject_id=_id_of(subject), kinds=kinds)
 
 
 def claim(session: Session, *, worker_id: str, limit: int, lease_seconds: float) -> list[OutboxItem]:

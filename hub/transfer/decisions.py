@@ -18,12 +18,12 @@ from hub.auth.principal import Principal
 from hub.cases.models import Participant
 from hub.core.errors import Conflict, NotFound
 from hub.core.settings import Settings
-from hub.peers import service as peers
 from hub.outbox import service as outbox
+from hub.peers import service as peers
 from hub.transfer import repository
 from hub.transfer.importer import Importer
 from hub.transfer.messages import FEDERATION, outbox_kind, own_url, receipt, seal_to
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 
 
 def _now() -> datetime:
@@ -31,7 +31,7 @@ def _now() -> datetime:
 
 
 def _pending_incoming(transfer: Transfer) -> None:
-    if transfer.direction != "incoming":
+    if transfer.direction != Direction.incoming:
         raise Conflict(f"transfer {transfer.id} is outgoing; only the destination accepts or rejects")
     if transfer.status != "pending":
         raise Conflict(f"transfer {transfer.id} is already {transfer.status}")
@@ -39,6 +39,8 @@ def _pending_incoming(transfer: Transfer) -> None:
 
 def stored_claims(transfer: Transfer) -> dict[str, Any]:
     """The package as verified and schema-checked on arrival (the same bytes, kept by this hub)."""
+    if transfer.package is None:
+        raise RuntimeError(f"transfer {transfer.id} holds no package")
     payload = transfer.package.split(b".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
 
@@ -66,7 +68,7 @@ def accept(session: Session, *, settings: Settings, principal: Principal | None,
     if principal is not None and principal.organization is not None:
         if not any(p.organization_id == principal.organization.id for p in case.participants):
             case.participants.append(Participant(organization_id=principal.organization.id, role="receiving"))
-    transfer.status, transfer.case_id, transfer.decided_at = "accepted", case.id, _now()
+    transfer.status, transfer.case_id, transfer.decided_at = TransferStatus.accepted, case.id, _now()
     transfer.decided_by = principal.label() if principal else "operator"
     transfer.decision_reason = note
     transfer.remote_case = f"{own_url(settings)}/api/v1/cases/{case.id}"
@@ -82,7 +84,7 @@ def reject(session: Session, *, settings: Settings, principal: Principal | None,
     _pending_incoming(transfer)
     if transfer.package is not None:
         _keep_origin_anchor(session, transfer=transfer, claims=stored_claims(transfer))
-    transfer.status, transfer.decided_at, transfer.decision_reason = "rejected", _now(), reason
+    transfer.status, transfer.decided_at, transfer.decision_reason = TransferStatus.rejected, _now(), reason
     transfer.decided_by = principal.label() if principal else "operator"
     transfer.package = None
     session.flush()

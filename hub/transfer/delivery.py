@@ -22,6 +22,7 @@ from hub.transfer.messages import MESSAGES, outbox_kind
 from hub.transfer.models import Transfer
 from hub.transfer.seal import PackageRejected, peek, verify
 
+
 class TransferMessage(Handler):
     def __init__(self, message: str) -> None:
         self.message, self.kind = message, outbox_kind(message)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from hub.audit import anchors
 from hub.core.errors import HubError
 from hub.core.settings import Settings
+from hub.keys import service as keys
 from hub.peers import service as peers
 from hub.peers.models import Peer
-from hub.keys import service as keys
 from hub.transfer.models import Transfer
 from hub.transfer.seal import PROTOCOL, seal, sign
 

@@ -6,14 +6,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.base import Base, new_id, utcnow
 
-FINAL_STATUSES = ("accepted", "rejected", "revoked", "failed")
+
+class TransferStatus(StrEnum):
+    """pending until the destination decides (or the origin revokes); every other state is final."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    revoked = "revoked"
+    failed = "failed"  # outgoing: the package could not be delivered (parked), or the destination never decided
+
+
+class Direction(StrEnum):
+    outgoing = "outgoing"
+    incoming = "incoming"
+
+
+FINAL_STATUSES = (TransferStatus.accepted, TransferStatus.rejected, TransferStatus.revoked, TransferStatus.failed)
 
 
 class Transfer(Base):
@@ -22,13 +39,13 @@ class Transfer(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     transfer_id: Mapped[uuid.UUID]  # the protocol id, chosen by the origin
-    direction: Mapped[str] = mapped_column(String(10), index=True)  # outgoing | incoming
+    direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=10), index=True)
     origin_hub: Mapped[str] = mapped_column(String(500))
     peer_url: Mapped[str] = mapped_column(String(500))  # the other hub
     origin_municipality: Mapped[str] = mapped_column(String(4))
     destination_municipality: Mapped[str] = mapped_column(String(4), index=True)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # pending accepted rejected revoked failed
+    status: Mapped[TransferStatus] = mapped_column(Enum(TransferStatus, native_enum=False, length=20), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     failure: Mapped[str | None] = mapped_column(Text)

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hub.cases.models import Participant
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 
 
 def get(session: Session, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer | None:
@@ -30,7 +30,7 @@ def by_protocol_id(
 
 def active_for_case(session: Session, case_id: uuid.UUID) -> Transfer | None:
     return session.scalar(
-        select(Transfer).where(Transfer.case_id == case_id, Transfer.direction == "outgoing", Transfer.status == "pending").limit(1)
+        select(Transfer).where(Transfer.case_id == case_id, Transfer.direction == Direction.outgoing, Transfer.status == TransferStatus.pending).limit(1)
     )
 
 
@@ -43,10 +43,10 @@ def visible_to(
     direction: str | None,
     limit: int,
 ) -> list[Transfer]:
-    outgoing = (Transfer.direction == "outgoing") & Transfer.case_id.in_(
+    outgoing = (Transfer.direction == Direction.outgoing) & Transfer.case_id.in_(
         select(Participant.case_id).where(Participant.organization_id == organization_id)
     )
-    incoming = (Transfer.direction == "incoming") & (Transfer.destination_municipality == (kommunenummer or "----"))
+    incoming = (Transfer.direction == Direction.incoming) & (Transfer.destination_municipality == (kommunenummer or "----"))
     query = select(Transfer).where(or_(outgoing, incoming)).order_by(Transfer.created_at.desc(), Transfer.id).limit(limit)
     if status:
         query = query.where(Transfer.status == status)
@@ -67,7 +67,7 @@ def all_transfers(session: Session, *, status: str | None = None, direction: str
 def pending_incoming_before(session: Session, moment: datetime, *, limit: int = 100) -> list[Transfer]:
     query = (
         select(Transfer)
-        .where(Transfer.direction == "incoming", Transfer.status == "pending", Transfer.created_at < moment)
+        .where(Transfer.direction == Direction.incoming, Transfer.status == TransferStatus.pending, Transfer.created_at < moment)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":

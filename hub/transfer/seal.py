@@ -83,11 +83,14 @@ def seal(claims: dict[str, Any], *, signing_key: RSAKey, recipient: RSAKey, max_
 def open_sealed(body: bytes, *, keys: KeySet, max_bytes: int) -> bytes:
     """The signed message inside; PackageRejected when it is not for this hub or was altered on the way."""
     try:
-        return jwe.decrypt_compact(body, keys, registry=_jwe_registry(max_bytes)).plaintext
+        plaintext = jwe.decrypt_compact(body, keys, registry=_jwe_registry(max_bytes)).plaintext
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise PackageRejected(
             f"the message could not be decrypted ({type(exc).__name__}): it was altered in transit or is not encrypted to this hub's keys"
         ) from None
+    if plaintext is None:
+        raise PackageRejected("the message decrypted to nothing")
+    return plaintext
 
 
 def peek(signed: bytes | str, *, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:

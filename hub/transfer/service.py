@@ -26,7 +26,7 @@ from hub.peers import service as peers
 from hub.transfer import package, repository
 from hub.transfer.basis import transfer_basis
 from hub.transfer.messages import FEDERATION, MESSAGES, message_of, outbox_kind, own_url, seal_to
-from hub.transfer.models import Transfer
+from hub.transfer.models import Direction, Transfer, TransferStatus
 from hub.transfer.seal import PROTOCOL, PackageRejected
 
 log = logging.getLogger("hub.transfer")
@@ -63,7 +63,7 @@ def create_transfer(
         raise Conflict(f"case {case.id} already has a pending transfer {active.id}")
     peer = peers.peer_for_municipality(session, municipality=destination_municipality)
     transfer = Transfer(
-        id=uuid.uuid4(), direction="outgoing", origin_hub=origin, peer_url=peer.base_url, status="pending",
+        id=uuid.uuid4(), direction=Direction.outgoing, origin_hub=origin, peer_url=peer.base_url, status=TransferStatus.pending,
         origin_municipality=case.municipality, destination_municipality=destination_municipality, case_id=case.id,
         reason=reason, requested_by=principal.label() if principal else "operator",
     )
@@ -93,7 +93,7 @@ def _may_see(session: Session, principal: Principal, transfer: Transfer) -> bool
     org = principal.organization
     if org is None:
         return False
-    if transfer.direction == "incoming":
+    if transfer.direction == Direction.incoming:
         return org.kommunenummer == transfer.destination_municipality
     case = session.get(Case, transfer.case_id) if transfer.case_id else None
     return case is not None and any(p.organization_id == org.id for p in case.participants)
@@ -136,9 +136,9 @@ def delivery_state(session: Session, *, transfer: Transfer) -> list[dict[str, An
 def revoke(session: Session, *, settings: Settings, principal: Principal | None, transfer: Transfer, reason: str | None) -> Transfer:
     """Revoke before acceptance: at once if the destination can never have seen the package, else by a signed
     revocation the destination decides on (it holds the pending item, so revoke and accept have one winner)."""
-    if transfer.direction != "outgoing":
+    if transfer.direction != Direction.outgoing:
         raise Conflict(f"transfer {transfer.id} is incoming; only the origin revokes")
-    if transfer.status not in ("pending", "failed"):
+    if transfer.status not in (TransferStatus.pending, TransferStatus.failed):
         raise Conflict(f"transfer {transfer.id} is already {transfer.status}")
     if transfer.revocation_requested_at is not None:
         raise Conflict(f"transfer {transfer.id} is already being revoked")
@@ -148,7 +148,7 @@ def revoke(session: Session, *, settings: Settings, principal: Principal | None,
         outbox.cancel(item)
     transfer.decision_reason = reason
     if never_sent:
-        transfer.status, transfer.decided_at = "revoked", _now()
+        transfer.status, transfer.decided_at = TransferStatus.revoked, _now()
     else:
         peer = peers.peer_by_url(session, base_url=transfer.peer_url)
         if peer is None:
@@ -172,7 +172,7 @@ def retry(session: Session, *, principal: Principal | None, transfer: Transfer) 
         raise Conflict(f"transfer {transfer.id} has no parked delivery to retry")
     for item in parked:
         outbox.requeue(item)
-        if message_of(item.kind) == "package" and transfer.status == "failed":
+        if message_of(item.kind) == "package" and transfer.status == TransferStatus.failed:
             transfer.status, transfer.failure = "pending", None
     session.flush()
     audit.record(session, principal=principal, action="transfer.retry", case_id=transfer.case_id, purpose="transfer")
@@ -186,7 +186,7 @@ def apply_receipt(session: Session, *, transfer: Transfer, claims: dict[str, Any
     if decision not in ("accepted", "rejected", "revoked"):
         raise PackageRejected(f"a receipt with decision {decision!r} is not understood")
     anchors.keep_witness(session, peer_url=transfer.peer_url, token=claims.get("audit_anchor"), via=f"receipt of transfer {transfer.transfer_id}")
-    if transfer.status in ("accepted", "rejected", "revoked"):
+    if transfer.status in (TransferStatus.accepted, TransferStatus.rejected, TransferStatus.revoked):
         if transfer.status != decision:
             log.error("conflicting receipt", extra={"transfer": str(transfer.id), "have": transfer.status, "got": decision})
         return transfer
@@ -206,7 +206,7 @@ def apply_receipt(session: Session, *, transfer: Transfer, claims: dict[str, Any
 
 
 def fail(session: Session, *, transfer: Transfer, error: str) -> None:
-    if transfer.status == "pending" and transfer.revocation_requested_at is None:
-        transfer.status = "failed"
+    if transfer.status == TransferStatus.pending and transfer.revocation_requested_at is None:
+        transfer.status = TransferStatus.failed
     transfer.failure = error
     session.flush()

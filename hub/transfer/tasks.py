@@ -11,8 +11,10 @@ from sqlalchemy import Engine
 from hub.core.settings import Settings
 from hub.db.engine import session_scope
 from hub.peers import service as peers
-from hub.transfer import decisions
-from hub.transfer import delivery  # noqa: F401 - registers the outbox handlers of package, revocation and receipt
+from hub.transfer import (
+    decisions,
+    delivery,  # noqa: F401 - registers the outbox handlers of package, revocation and receipt
+)
 from hub.worker.jobs import Job
 
 log = logging.getLogger("hub.worker")

@@ -66,7 +66,7 @@ def run_forever(settings: Settings) -> None:
         first = {"next_run_time": datetime.now(UTC)} if job.at_start else {}
         scheduler.add_job(job.run, "interval", seconds=job.every(settings), args=(engine, settings), id=job.id, **first, **common)
 
-    def stop(signum, _frame) -> None:  # noqa: ANN001
+    def stop(signum, _frame) -> None:
         """Finish the work in hand (a delivery run claims no new batch), then exit; a SIGKILL is survived by leases."""
         log.info("worker stopping", extra={"worker": me, "signal": signum})
         jobs.stopping.set()
@@ -83,6 +83,6 @@ def run_forever(settings: Settings) -> None:
         for job in (job for job in enabled if job.at_stop):
             try:
                 job.run(engine, settings)  # e.g. a clean stop signs the audit chain's head once more
-            except Exception:  # noqa: BLE001 - stopping goes on; the next worker does it
+            except Exception:  # stopping goes on; the next worker does it
                 log.exception("job at stop failed", extra={"job": job.id})
         engine.dispose()

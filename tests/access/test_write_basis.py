@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 
-from hub.canonical.vocab import FNR_SYSTEM
 from tests.cases.helpers import make_case
 from tests.handover.helpers import fixture, push
 

@@ -282,11 +282,11 @@ TOY_WITH_MISSING_SAMPLES = DeclaredToy()
 def test_a_registered_adapter_without_a_contract_fails_naming_it(registered):
     registered("toy-v1", f"{__name__}:TOY_WITHOUT_CONTRACT")
     assert "toy-v1" in registry.available_formats()
-    with pytest.raises(ContractViolation, match="'toy-v1' .* declares no contract"):
+    with pytest.raises(ContractViolation, match=r"'toy-v1' .* declares no contract"):
         registered_suite("toy-v1")
 
 
 def test_a_registered_adapter_whose_samples_are_not_there_fails_naming_it(registered):
     registered("toy-v1", f"{__name__}:TOY_WITH_MISSING_SAMPLES")
-    with pytest.raises(ContractViolation, match="'toy-v1': no file matches 'toy.json'"):
+    with pytest.raises(ContractViolation, match=r"'toy-v1': no file matches 'toy\.json'"):
         registered_suite("toy-v1")

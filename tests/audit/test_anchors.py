@@ -128,7 +128,7 @@ def test_the_configured_anchor_file_is_used_without_naming_it(callers, db_url, e
 
 
 def test_a_deleted_tail_with_the_head_moved_back_is_found(callers, db_url, engine, tmp_path):
-    clinic, case_id = busy_hub(callers)
+    _clinic, _case_id = busy_hub(callers)
     file = tmp_path / "anchors.jsonl"
     signed = anchor(db_url, file)
     keep = signed - 3
@@ -258,7 +258,7 @@ def test_the_worker_anchors_the_chain_at_intervals_while_it_grows(callers, db_ur
         for _ in range(2):
             activity(clinic, case_id, reads=2)
             grown = last_seq(engine)
-            wait_until(lambda: grown in anchored_seqs(file), timeout=30, what=f"an anchor of seq {grown}")
+            wait_until(lambda grown=grown: grown in anchored_seqs(file), timeout=30, what=f"an anchor of seq {grown}")
     finally:
         worker.terminate()
         assert worker.wait(timeout=20) == 0, worker.stderr.read().decode()[-2000:]

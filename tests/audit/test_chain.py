@@ -36,7 +36,7 @@ def test_untouched_trail_verifies(callers, db_url):
 def test_an_edited_row_is_named(callers, db_url, engine):
     _busy_trail(callers)
     with engine.begin() as conn:
-        seq, event_id = conn.execute(select(AuditEvent.seq, AuditEvent.id).order_by(AuditEvent.seq).offset(2).limit(1)).one()
+        seq, _event_id = conn.execute(select(AuditEvent.seq, AuditEvent.id).order_by(AuditEvent.seq).offset(2).limit(1)).one()
         conn.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(reason="nobody read anything"))
     result = _verify(db_url)
     assert result.returncode == 1

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from hub.audit.models import GENESIS, AuditEvent
 from hub.audit.service import SCHEME, check_chain, event_digest, person_reference
 from hub.canonical.vocab import FNR_SYSTEM
-from hub.db.migrate import downgrade, upgrade
 from hub.db.engine import session_scope
+from hub.db.migrate import downgrade, upgrade
 from tests.conftest import TEST_SECRETS
 from tests.me.test_guardians import CHILD, MOTHER
 

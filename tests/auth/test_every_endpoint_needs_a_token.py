@@ -67,7 +67,7 @@ def test_a_person_token_does_not_open_system_endpoints(callers):
 
 def test_a_system_token_does_not_open_guardian_endpoints(callers):
     system = callers.system("Skole", "school")
-    assert system.get(f"/api/v1/me/children").status_code == 403
+    assert system.get("/api/v1/me/children").status_code == 403
 
 
 def test_federation_endpoints_take_no_token_but_only_a_hub_signed_message(app, client):

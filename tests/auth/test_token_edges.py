@@ -94,7 +94,7 @@ def test_forged_requests_naming_a_client_do_not_spend_its_bucket(make_hub):
 
 
 def test_one_address_asking_too_often_gets_429_whatever_it_sends(make_hub):
-    http, callers = make_hub(token_burst_per_address=5, token_rate_per_address=1.0)
+    http, _callers = make_hub(token_burst_per_address=5, token_rate_per_address=1.0)
     answers = [http.post("/oauth/token", data={"grant_type": "client_credentials"}) for _ in range(6)]
     assert [a.status_code for a in answers] == [401] * 5 + [429]
     assert int(answers[-1].headers["retry-after"]) >= 1

@@ -28,7 +28,7 @@ def test_open_case_and_list_by_child_and_municipality(client):
 
 
 def test_second_open_case_in_same_municipality_is_409(client):
-    case_id, org, child = make_case(client)
+    _case_id, _org, child = make_case(client)
     response = client.post(CASES, json={"child_id": child, "municipality": "1106"})
     assert response.status_code == 409
 
@@ -116,6 +116,6 @@ def test_goals_measures_and_evaluations(client):
 
 
 def test_measure_with_goal_of_another_case_is_404(client):
-    case_id, org, _ = make_case(client)
+    case_id, _org, _ = make_case(client)
     response = client.post(f"{CASES}/{case_id}/measures", json={"description": "x", "category": "home", "responsible_home": True, "goal_ids": ["00000000-0000-0000-0000-000000000009"]})
     assert response.status_code == 404

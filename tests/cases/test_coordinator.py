@@ -13,7 +13,7 @@ def client(callers):
 
 
 def test_handover_needs_acceptance_by_the_new_coordinator(client, callers):
-    case_id, org, _ = make_case(client, coordinator="Kari")
+    case_id, _org, _ = make_case(client, coordinator="Kari")
     school = callers.system("Skole", "school")
     proposal = client.post(f"{CASES}/{case_id}/coordinator/proposals", json={"person_name": "Per", "organization_id": school.org, "proposed_by": "Kari"}).json()
     assert proposal["status"] == "proposed"

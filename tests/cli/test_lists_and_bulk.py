@@ -22,7 +22,7 @@ def words(text: str) -> str:
 
 
 def test_clients_list_shows_every_client_id_in_full_at_80_columns(callers, db_url):
-    ids = [callers.system(LONG_NAME, "ppt", scopes=ALL_SCOPES + ("handover.read", "admin")).client_id for _ in range(2)]
+    ids = [callers.system(LONG_NAME, "ppt", scopes=(*ALL_SCOPES, "handover.read", "admin")).client_id for _ in range(2)]
     listed = stafett("clients", "list", HUB_DATABASE_URL=db_url, COLUMNS="80")
     assert listed.returncode == 0, listed.stderr
     assert max(len(line) for line in listed.stdout.splitlines()) <= 80

@@ -25,8 +25,8 @@ from hub.core.schema_manifest import formats
 from hub.db.engine import normalise_url
 from tests.cli.helpers import ROOT, clean_env
 from tests.conftest import BACKEND, POSTGRES_URL, create_postgres_database, drop_postgres_database
-from tests.shared_data import require_shared
 from tests.processes import free_port
+from tests.shared_data import require_shared
 
 SECTION = "## Set up a hub for a municipality"
 KS_EXAMPLES = ("ks-bekymringsmelding", "schema", "examples")
@@ -83,7 +83,7 @@ def postgres_database():
         with probe.connect() as conn:
             conn.execute(text("select 1"))
         probe.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+    except Exception as exc:  # any failure to reach the server
         if BACKEND == "postgres" or os.environ.get("HUB_REQUIRE_SHARED_DATA") == "1":
             raise
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")

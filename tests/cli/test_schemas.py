@@ -12,13 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.cli.token import request_token
 from hub.core.external_schemas import find_schema, installed_root
 from hub.core.schema_manifest import file_sha256, formats
 from hub.core.settings import Settings
 from tests.cli.helpers import ROOT, one_line_error, stafett
-from tests.shared_data import require_shared
 from tests.processes import Database, HubProcess
+from tests.shared_data import require_shared
 
 
 def manifest_files():

@@ -39,7 +39,7 @@ def _child_and_case(writer, national_id: str, entries: int = 3) -> tuple[str, st
 def _statements_of(app, call) -> list[tuple[str, object]]:
     captured: list[tuple[str, object]] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    def capture(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("SELECT") and not executemany:
             captured.append((statement, parameters))
 

@@ -53,7 +53,7 @@ def test_procedure_status_outside_its_value_set_is_422_and_nothing_is_committed(
     client, callers = make_hub(validation_workers=workers)
     sender = health_system(callers)
     before = row_counts(client.app.state.engine)
-    resource, element, value = BAD["Procedure.status"]
+    resource, _element, _value = BAD["Procedure.status"]
     response = post_bundle(sender, _bundle(resource), url="/api/v1/ingest/fhir-r4")
     assert response.status_code == 422, response.text
     problem = response.json()
@@ -64,7 +64,7 @@ def test_procedure_status_outside_its_value_set_is_422_and_nothing_is_committed(
 
 
 def test_the_facade_answers_an_operation_outcome_naming_the_element(make_hub):
-    client, callers = make_hub()
+    _client, callers = make_hub()
     resource, _, _ = BAD["Procedure.status"]
     response = post_bundle(health_system(callers), _bundle(resource))
     assert response.status_code == 422
@@ -74,7 +74,7 @@ def test_the_facade_answers_an_operation_outcome_naming_the_element(make_hub):
 
 @pytest.mark.parametrize("name", BAD)
 def test_each_required_binding_is_checked(make_hub, name):
-    client, callers = make_hub(validation_workers=0)
+    _client, callers = make_hub(validation_workers=0)
     resource, element, value = BAD[name]
     response = post_bundle(health_system(callers), _bundle(resource), url="/api/v1/ingest/fhir-r4")
     assert response.status_code == 422, response.text
@@ -83,7 +83,7 @@ def test_each_required_binding_is_checked(make_hub, name):
 
 
 def test_the_same_resources_with_valid_codes_are_taken(make_hub):
-    client, callers = make_hub()
+    _client, callers = make_hub()
     procedure = {"resourceType": "Procedure", "status": "completed", "subject": SUBJECT}
     condition = {"resourceType": "Condition", "subject": SUBJECT, "clinicalStatus": {"coding": [{"system": CC, "code": "active"}]}}
     response = post_bundle(health_system(callers), json.dumps(transaction({**patient(), "_url": PATIENT_URL}, procedure, condition)).encode(),

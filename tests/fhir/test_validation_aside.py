@@ -64,7 +64,7 @@ def test_with_a_worker_the_request_thread_does_not_validate(make_hub, monkeypatc
         raise AssertionError("validated in the request's thread")
 
     monkeypatch.setattr(validation, "problem_of", refuse)
-    client, callers = make_hub(validation_workers=1)
+    _client, callers = make_hub(validation_workers=1)
     response = post_bundle(health_system(callers), _with_patient(observation(PATIENT_URL)), url=DOOR)
     assert response.status_code == 200, response.text
     assert response.json()["created"] >= 2
@@ -77,12 +77,12 @@ def test_a_dead_worker_leaves_the_verdict_to_the_request_thread():
     dying.send(json.dumps(valid).encode())
     dying.process.kill()  # dies before it answers
     dying.process.wait()
-    with pytest.raises(PayloadRejected, match="Patient.gender"):
+    with pytest.raises(PayloadRejected, match=r"Patient\.gender"):
         validation.Verdict(invalid, dying, workers).wait()
     assert workers.started == 0  # the dead one is gone; the next checkout starts a fresh worker
     fresh = workers.checkout()
     fresh.send(json.dumps(invalid).encode())
-    with pytest.raises(PayloadRejected, match="Patient.gender"):
+    with pytest.raises(PayloadRejected, match=r"Patient\.gender"):
         validation.Verdict(invalid, fresh, workers).wait()
     assert workers.idle == [fresh]
     fresh.close()
@@ -94,10 +94,10 @@ def test_a_dead_worker_leaves_the_verdict_to_the_request_thread():
 def test_the_hubs_loader_judges_the_json_and_the_worker_stays_in_step(refused):
     from adapters.fhir_r4.reader import read_validating_aside
 
-    with pytest.raises(PayloadRejected, match="twice|malformed|NaN"):
+    with pytest.raises(PayloadRejected, match=r"twice|malformed|NaN"):
         read_validating_aside(refused, media_type="application/fhir+json", workers=1)
     pool = validation._workers(1)
     assert pool.started == 1 and len(pool.idle) == 1  # its answer was read and dropped; the worker is free again
     _, verdict = read_validating_aside(b'{"resourceType": "Patient", "gender": 5}', media_type="application/fhir+json", workers=1)
-    with pytest.raises(PayloadRejected, match="Patient.gender"):  # this payload's own verdict, not the dropped one
+    with pytest.raises(PayloadRejected, match=r"Patient\.gender"):  # this payload's own verdict, not the dropped one
         verdict.wait()

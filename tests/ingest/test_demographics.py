@@ -17,7 +17,6 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.cases.models import Case, Entry
 from hub.children.models import Child, DemographicVersion
 from hub.db.engine import session_scope
-from hub.identity.models import IdentityReview
 from tests.fhir.helpers import FHIR_JSON, observation, post_bundle, transaction
 from tests.ingest.helpers import row_counts
 
@@ -197,7 +196,7 @@ def test_a_service_of_a_closed_case_does_not_join_the_childs_new_open_case(world
 
 
 def test_an_authoritative_source_ranks_over_every_service(make_hub):
-    http, callers = make_hub(authoritative_sources=f"999999999, {REGISTRY_ORGNR}")
+    _http, callers = make_hub(authoritative_sources=f"999999999, {REGISTRY_ORGNR}")
     clinic = callers.system("Haugesund helsestasjon", "health", scopes=SCOPES)
     registry_org = callers.organization("Folkeregisteret", "other", orgnr=REGISTRY_ORGNR)
     registry = callers.system(scopes=("ingest",), organization_id=registry_org)

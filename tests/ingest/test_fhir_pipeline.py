@@ -32,7 +32,7 @@ def _push(caller, path) -> dict:
 
 def _versions(engine) -> list[tuple[str, int]]:
     with engine.connect() as conn:
-        return sorted((str(l), v) for l, v in conn.execute(select(Entry.lineage_id, Entry.version)))
+        return sorted((str(lineage), v) for lineage, v in conn.execute(select(Entry.lineage_id, Entry.version)))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.ingest.snapshot import case_snapshot
 from tests.shared_data import shared_files
 
 FIXTURE = Path(__file__).parents[1] / "adapters" / "fhir_r4" / "fixtures" / "case_transaction.json"
-SAMPLES = shared_files("synthea-r4", pattern="*.json") + [FIXTURE]
+SAMPLES = [*shared_files("synthea-r4", pattern="*.json"), FIXTURE]
 
 
 def _without_refs(value):

@@ -22,7 +22,7 @@ def test_a_payload_never_renames_or_moves_a_known_organisation(callers, engine):
     kindergarten = callers.system("Solsikken barnehage", "kindergarten", scopes=("ingest", "case.read"),
                                   organization_id=callers.organization("Solsikken barnehage", "kindergarten", orgnr=KINDERGARTEN_ORGNR))
     ours = '<ReceivingSchool orgNr="971524960" kommunenummer="1106">\n    <Name>Skåredalen skole</Name>'.encode()
-    theirs = '<ReceivingSchool orgNr="971524960" kommunenummer="1146">\n    <Name>Mallory skole</Name>'.encode()
+    theirs = b'<ReceivingSchool orgNr="971524960" kommunenummer="1146">\n    <Name>Mallory skole</Name>'
     assert ours in kindergarten_report()
     renamed = kindergarten_report().replace(ours, theirs)
     report = push(kindergarten, "kindergarten-v1", renamed)

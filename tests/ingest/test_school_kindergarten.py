@@ -5,7 +5,6 @@ formats validate against their schemas and re-ingest into a fresh hub to the sam
 
 from __future__ import annotations
 
-
 import pytest
 
 from adapters.kindergarten.constants import SCHEMA_PATH

@@ -62,7 +62,7 @@ def test_student_personal(school):
     ids = {i["system"]: i["value"] for i in child["identifiers"]}
     assert ids[REFID_STUDENT] == "7C834EA9-EDA1-2090-347F-83297E1C290C"
     assert (ids[LOCALID_STUDENT], ids[STATE_PROVINCE_ID]) == ("S1234567", "ABC1234")
-    assert [(n["given"], n["family"], n["use"]) for n in child["names"]][0] == (["Fred"], "Smith", "official")
+    assert next((n["given"], n["family"], n["use"]) for n in child["names"]) == (["Fred"], "Smith", "official")
     assert (child["birth_date"], child["sex"], child["languages"]) == ("1990-09-26", "male", ["ascl:0001"])
     alerts = {e["text"]: e for e in case["entries"]}
     assert len(case["entries"]) == 3 and all(e["kind"] == "alert" for e in case["entries"])
@@ -157,7 +157,7 @@ def test_wellbeing_response_is_a_measure_and_appeal_a_decision(school):
         "This Student is to be withdrawn.", "completed", "2017-11-01", "2017-11-10")
     assert (measure["category"], measure["codes"][0]["display"]) == ("education", "Suspension")
     assert case["entries"] == []
-    report, case = ingest(school, "WellbeingAppeal__1")
+    _report, case = ingest(school, "WellbeingAppeal__1")
     appeal = next(e for e in case["entries"] if e["payload"].get("sif_object") == "WellbeingAppeal")
     assert (appeal["kind"], appeal["payload"]["status"], appeal["codes"][0]["display"]) == ("decision", "SU", "Successful")
 

@@ -1,5 +1,7 @@
 """SSB barnevern extracts through the pipeline: deltas applied in order equal the full extract; re-sends change nothing."""
 
+import pytest
+
 from tests.ingest.helpers import row_counts
 from tests.ingest.snapshot import case_snapshot
 from tests.shared_data import require_shared
@@ -12,9 +14,6 @@ ORDERED = [
     ("test01_file05_total.xml", "total"),
     ("test01_file06_total.xml", "total"),
 ]
-
-
-import pytest
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_stranger_sees_nothing(clinic, callers):
 
 
 def test_guardian_writes_notes_home_measures_and_evaluations(clinic, callers):
-    child, case_id = open_case(clinic, CHILD, guardians=[guardian(MOTHER)])
+    _child, case_id = open_case(clinic, CHILD, guardians=[guardian(MOTHER)])
     mother = callers.person(MOTHER)
     note = mother.post(f"/api/v1/me/cases/{case_id}/notes", json={"text": "Hun sover bedre nå", "kind": "highlight"})
     assert note.status_code == 201 and note.json()["author_kind"] == "guardian" and note.json()["category"] == "home"

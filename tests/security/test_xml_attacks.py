@@ -34,7 +34,7 @@ class Recorder(BaseHTTPRequestHandler):
 
     seen: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:  # http.server naming
         self.seen.append(self.path)
         body = b'<!ENTITY leak "FETCHED-FROM-LOOPBACK">'
         self.send_response(200)

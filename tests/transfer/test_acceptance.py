@@ -14,7 +14,7 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.cases.models import Case, Entry
 from hub.db.engine import session_scope
 from hub.transfer import fingerprint
-from hub.transfer.package import case_rows, organizations, organization_ids
+from hub.transfer.package import case_rows, organization_ids, organizations
 from hub.transfer.rows import to_row
 from tests.transfer.flows import children_with, destination_caller, incoming, outgoing_status, start_transfer
 from tests.transfer.scenario import full_case, ok

@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 from hub.core.settings import Settings
 from hub.db.engine import session_scope
 from hub.keys import service as keys
-from hub.transfer import tasks
 from hub.outbox.models import OutboxItem
+from hub.transfer import tasks
 from hub.transfer.models import Transfer
-from tests.transfer.flows import cases_of_child, destination_caller, incoming, origin_caller, outgoing_status, start_transfer
 from tests.conftest import TEST_SECRETS
 from tests.processes import ROOT, Database
+from tests.transfer.flows import cases_of_child, destination_caller, incoming, origin_caller, outgoing_status, start_transfer
 from tests.transfer.scenario import ok, simple_case
 
 FINAL = ("accepted", "rejected", "revoked", "failed")
@@ -76,7 +76,7 @@ def test_bulk_transfer_is_resumable_and_records_the_legal_basis(fed):
         outgoing = session.scalars(select(Transfer).where(Transfer.case_id.in_([uuid.UUID(c.case_id) for c in built]))).all()
         ids = [(str(t.id), str(t.transfer_id)) for t in outgoing]
     assert len(ids) == 3
-    for local_id, transfer_id in ids:
+    for _local_id, transfer_id in ids:
         ok(b.post(f"/api/v1/transfers/{incoming(b, transfer_id)['id']}/accept", json={}))
     for local_id, _ in ids:
         assert outgoing_status(a, local_id, FINAL)["status"] == "accepted"

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from hub.db.engine import session_scope
 from hub.outbox.models import OutboxItem
 from hub.transfer.seal import PROTOCOL, seal
+from tests.processes import wait_until
 from tests.transfer.flows import (
     cases_of_child,
     destination_caller,
@@ -23,7 +24,6 @@ from tests.transfer.flows import (
     start_transfer,
     transfer_rows,
 )
-from tests.processes import wait_until
 from tests.transfer.scenario import ok, simple_case
 
 FINAL = ("accepted", "rejected", "revoked", "failed")
@@ -35,7 +35,7 @@ def _incoming_rows(fed, transfer_id: str):
 
 def _settle_all(fed, a, b, transfers, *, accept=lambda i: i % 2 == 0):
     """Decide every transfer at B; wait until A has every receipt; check exactly-once and no lost or doubled case."""
-    for i, (transfer, built) in enumerate(transfers):
+    for i, (transfer, _built) in enumerate(transfers):
         row = incoming(b, transfer["transfer_id"])
         if accept(i):
             ok(b.post(f"/api/v1/transfers/{row['id']}/accept", json={}))

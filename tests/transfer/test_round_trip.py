@@ -51,6 +51,6 @@ def test_without_consent_or_legal_basis_the_transfer_is_refused_and_audited(fed)
     with session_scope(fed.a.engine, write=False) as session:
         denied = session.scalars(select(AuditEvent).where(AuditEvent.action == "transfer.create", AuditEvent.outcome == "deny")).all()
         assert any(str(e.case_id) == built.case_id for e in denied)
-    assert ok(a.get(f"/api/v1/transfers", params={"direction": "outgoing"})) == [] or all(
+    assert ok(a.get("/api/v1/transfers", params={"direction": "outgoing"})) == [] or all(
         t["case_id"] != built.case_id for t in ok(a.get("/api/v1/transfers"))
     )

@@ -12,7 +12,7 @@ from hub.db.models import metadata
 config = context.config
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -27,7 +27,10 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    url = normalise_url(config.get_main_option("sqlalchemy.url"))
+    configured = config.get_main_option("sqlalchemy.url")
+    if not configured:
+        raise RuntimeError("alembic: no connection given and no sqlalchemy.url configured")
+    url = normalise_url(configured)
     engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as conn:
         _run(conn)

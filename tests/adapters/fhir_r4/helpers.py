@@ -19,7 +19,7 @@ from tests.shared_data import require_shared
 FIXTURES = Path(__file__).parent / "fixtures"
 XML = "application/fhir+xml"
 
-__all__ = ["adapter", "FIXTURES", "XML", "parse_file", "schema_validator", "unaccounted"]
+__all__ = ["FIXTURES", "XML", "adapter", "parse_file", "schema_validator", "unaccounted"]
 
 
 def media_type_for(path: Path) -> str | None:

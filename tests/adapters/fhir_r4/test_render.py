@@ -55,7 +55,7 @@ def _assert_valid(rendered: bytes) -> dict:
     return data
 
 
-@pytest.mark.parametrize("path", SAMPLES + [FIXTURES / "case_transaction.json"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*SAMPLES, FIXTURES / "case_transaction.json"], ids=lambda p: p.name)
 def test_export_is_valid_r4_and_the_fixture_round_trips(path):
     """The round trip of the shared samples is the contract's (tests/adapters/test_contract.py); the fixture's here."""
     first = adapter.parse(path.read_bytes(), media_type=media_type_for(path))

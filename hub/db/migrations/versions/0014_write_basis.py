@@ -9,9 +9,8 @@ Revises: 0013 (written as 0009 on 0006; re-linked after main's 0010-0013)
 Create Date: 2026-12-05 10:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0014'
 down_revision = '0013'
