@@ -1,6 +1,8 @@
-"""The adapter contract (DESIGN.md §4): a format id, media types, sector, version, parse() and optional render().
+"""The adapter contract (DESIGN.md §4): a format id, media types, sector, version, a declaration, parse() and
+optional render().
 
-parse() raises hub.core.errors.PayloadRejected (4xx) naming the fault; ContractDeclaration: how it is tested.
+parse() raises hub.core.errors.PayloadRejected (4xx) naming the fault; `declaration` (hub.canonical.declarations)
+says what the hub must know of the format; ContractDeclaration: how it is tested.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
-from hub.canonical import ParsedBatch, Sector
+from hub.canonical import OrganizationRecord, ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 
 
 @runtime_checkable
@@ -20,6 +23,7 @@ class Adapter(Protocol):
     media_types: ClassVar[tuple[str, ...]]
     sector: ClassVar[Sector]
     version: ClassVar[str]
+    declaration: ClassVar[AdapterDeclaration]  # identifier namespaces, open extra keys, retraction support
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch: ...
 
@@ -42,12 +46,36 @@ class ValidatesAside(Protocol):
         self, payload: bytes, *, media_type: str | None = None, workers: int
     ) -> tuple[ParsedBatch, Verdict]: ...
 
+    def warm_up(self, workers: int) -> None:
+        """Start the validation workers before the first payload (the API does at start-up)."""
+        ...
+
 
 @runtime_checkable
 class Renderer(Protocol):
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         """Render one child's consent-filtered case (a ParsedBatch with one child) into the format."""
         ...
+
+
+@runtime_checkable
+class FhirFacade(Protocol):
+    """What the hub's FHIR facade (hub/fhir) needs of the adapter that serves it, exposed as `fhir_facade`."""
+
+    format: ClassVar[str]  # the format id the facade ingests transaction Bundles as
+    entry_resource_types: ClassVar[tuple[str, ...]]  # the resource types entries render as
+
+    def resource_id(self, hub_id: str) -> str:
+        """The id render() gives the resource of a hub row (a case view's source ids are the rows' UUIDs)."""
+        ...
+
+    def render(self, view: ParsedBatch) -> dict[str, Any]: ...
+
+    def organization(self, record: OrganizationRecord) -> dict[str, Any]: ...
+
+    def decode(self, payload: bytes, *, media_type: str | None) -> dict[str, Any]: ...
+
+    def source_id(self, resource: dict[str, Any], full_url: str | None) -> str: ...
 
 
 SHARED: Literal["shared"] = "shared"

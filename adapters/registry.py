@@ -1,4 +1,5 @@
-"""Finds adapters through the `stafett.adapters` entry-point group, so third parties can add formats.
+"""Finds adapters through the `stafett.adapters` entry-point group, so third parties can add formats; gathers
+their declarations into the hub's namespace registry and finds the adapter that serves the FHIR facade.
 
 The group is read once per process; adapters are loaded lazily and once per format; an adapter that fails to import
 is reported, not hidden.
@@ -6,10 +7,13 @@ is reported, not hidden.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache, lru_cache
 from importlib.metadata import EntryPoint, entry_points
 
-from adapters.base import Adapter
+from adapters.base import Adapter, FhirFacade, ValidatesAside
+from hub.canonical.declarations import AdapterDeclaration, NamespaceRegistry
+from hub.canonical.national import NATIONAL
 from hub.core.errors import UnknownFormat
 
 GROUP = "stafett.adapters"
@@ -40,3 +44,36 @@ def get_adapter(format_id: str) -> Adapter:
     if not isinstance(adapter, Adapter) or adapter.format != format_id:
         raise TypeError(f"entry point {format_id!r} does not provide an adapter for that format")
     return adapter
+
+
+def declarations() -> dict[str, AdapterDeclaration]:
+    """Every registered adapter's declaration by format id (this loads every adapter)."""
+    return {f: get_adapter(f).declaration for f in available_formats()}
+
+
+@lru_cache(maxsize=1)
+def namespace_registry() -> NamespaceRegistry:
+    """The hub's own national namespaces, then every registered adapter's; a system declared twice is an error."""
+    registry = NamespaceRegistry((NATIONAL, *declarations().values()))
+    doubles = sorted(s for s, n in Counter(ns.system for ns in registry.namespaces).items() if n > 1)
+    if doubles:
+        raise TypeError(f"identifier namespaces declared more than once: {', '.join(doubles)}")
+    return registry
+
+
+@lru_cache(maxsize=1)
+def fhir_facade() -> FhirFacade:
+    """The surface of the one registered adapter that serves the hub's FHIR facade (it declares `fhir_facade`)."""
+    found = [a.fhir_facade for f in available_formats() if isinstance(a := get_adapter(f), Adapter)
+             and isinstance(getattr(a, "fhir_facade", None), FhirFacade)]
+    if len(found) != 1:
+        raise TypeError(f"{len(found)} registered adapters serve the FHIR facade; exactly one must")
+    return found[0]
+
+
+def warm_up(workers: int) -> None:
+    """Start the validation workers of every adapter that validates aside."""
+    for f in available_formats():
+        adapter = get_adapter(f)
+        if isinstance(adapter, ValidatesAside):
+            adapter.warm_up(workers)

@@ -1,5 +1,6 @@
-"""The adapter contract as a suite anyone runs on an adapter (DESIGN.md §4): metadata, real samples, nothing dropped
-silently, hostile input refused, render → re-parse to the same canonical content, opt-outs named with their reason.
+"""The adapter contract as a suite anyone runs on an adapter (DESIGN.md §4): metadata, a declaration that covers the
+identifier systems it emits, real samples, nothing dropped silently, hostile input refused, render → re-parse to the
+same canonical content, opt-outs named with their reason.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from adapters.base import SHARED, Adapter, Census, ContractDeclaration, Renderer
-from hub.canonical import ParsedBatch, Provenance, Sector
+from hub.canonical import Category, ParsedBatch, Provenance, Sector
+from hub.canonical.declarations import AdapterDeclaration, IdentifierNamespace, NamespaceKind, NamespaceRegistry
+from hub.canonical.national import NATIONAL
 from hub.core.errors import PayloadRejected
 
-CHECKS = ("metadata", "samples", "not_mapped", "census", "hostile_input", "round_trip")
+CHECKS = ("metadata", "declaration", "samples", "not_mapped", "census", "hostile_input", "round_trip")
 """Every check of the contract, in the order they run."""
 
 OPTIONAL = ("census", "round_trip")
@@ -466,6 +469,45 @@ class ContractSuite:
         if hasattr(a, "render") and not isinstance(a, Renderer):
             problems.append("render is not callable")
         self._fail("metadata", problems)
+
+    def _check_declaration(self) -> None:
+        """A typed declaration (hub.canonical.declarations) whose namespaces are well formed, not the hub's own, and
+        cover every identifier system the samples carry (unless it names why foreign systems occur)."""
+        declaration = getattr(self.adapter, "declaration", None)
+        if not isinstance(declaration, AdapterDeclaration):
+            self._fail("declaration", [f"declaration {declaration!r}: an AdapterDeclaration (hub.canonical.declarations)"
+                                       " naming the format's identifier namespaces, open extra keys and retraction"])
+            return
+        problems, seen = [], set()
+        national = {ns.system for ns in NATIONAL.namespaces}
+        for ns in declaration.namespaces:
+            if not isinstance(ns, IdentifierNamespace):
+                problems.append(f"namespace {ns!r}: an IdentifierNamespace")
+                continue
+            if not ns.system.strip() or not ns.label.strip():
+                problems.append(f"namespace {ns!r}: a system and a label")
+            if not isinstance(ns.kind, NamespaceKind) or not (ns.category is None or isinstance(ns.category, Category)):
+                problems.append(f"namespace {ns.system!r}: kind is a NamespaceKind, category a Category or None")
+            if ns.system in seen:
+                problems.append(f"namespace {ns.system!r} is declared twice")
+            if ns.system in national:
+                problems.append(f"namespace {ns.system!r} is the hub's own (hub.canonical.national): do not redeclare it")
+            seen.add(ns.system)
+        keys = declaration.open_extra_keys
+        if not all(isinstance(k, str) and k for k in (*keys.child, *keys.guardian)):
+            problems.append("open extra keys are non-empty strings")
+        self._fail("declaration", problems)
+        if declaration.foreign_systems is not None:
+            if len(declaration.foreign_systems.strip()) < 10:
+                self._fail("declaration", ["foreign_systems needs a reason that says why (or None)"])
+            return
+        known = NamespaceRegistry((NATIONAL, declaration))
+        for name, batch in self.parsed.items():
+            undeclared = sorted({i.system for _, record in _records(batch) for i in getattr(record, "identifiers", ())
+                                 if known.lookup(i.system) is None})
+            problems += [f"{name}: identifier system {system!r} is not declared (declaration.namespaces)"
+                         for system in undeclared]
+        self._fail("declaration", problems)
 
     def _check_samples(self) -> None:
         problems = []

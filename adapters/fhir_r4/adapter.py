@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 from adapters.base import ContractDeclaration
+from adapters.fhir_r4 import validation
 from adapters.fhir_r4.contract import CONTRACT
+from adapters.fhir_r4.declaration import DECLARATION
+from adapters.fhir_r4.facade import FACADE, FhirFacadeSurface
 from adapters.fhir_r4.mapper import FORMAT_ID, map_payload
 from adapters.fhir_r4.reader import read, read_validating_aside
 from adapters.fhir_r4.validation import Verdict
 from hub.canonical import ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 
 
 class FhirR4Adapter:
@@ -27,6 +31,8 @@ class FhirR4Adapter:
     sector: ClassVar[Sector] = Sector.health
     version: ClassVar[str] = "4.0.1"
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
+    fhir_facade: ClassVar[FhirFacadeSurface] = FACADE  # what the hub's FHIR facade uses (adapters.base.FhirFacade)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         return map_payload(read(payload, media_type=media_type))
@@ -36,6 +42,9 @@ class FhirR4Adapter:
         read_payload, verdict = read_validating_aside(payload, media_type=media_type, workers=workers)
         with verdict.overrules_faults():
             return map_payload(read_payload), verdict
+
+    def warm_up(self, workers: int) -> None:
+        validation.warm_up(workers)
 
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         from adapters.fhir_r4.render import render_bundle

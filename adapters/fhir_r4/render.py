@@ -42,10 +42,15 @@ class Ids:
         elif source_id.startswith(("urn:uuid:", "urn:oid:")):
             fid, full_url = None, source_id
         else:
-            fid = str(uuid.uuid5(HASH_NAMESPACE, source_id))
+            fid = self.derived_id(source_id)
             full_url = f"urn:uuid:{fid}"
         self.refs[source_id] = full_url  # references inside the export point at fullUrls (Bundle rules)
         return fid, full_url
+
+    @staticmethod
+    def derived_id(source_id: str) -> str:
+        """The id of a resource whose source id is not "<Type>/<id>" (a hub row's UUID, on export)."""
+        return str(uuid.uuid5(HASH_NAMESPACE, source_id))
 
     def ref(self, source_id: str | None) -> dict[str, str] | None:
         if source_id is None or source_id not in self.refs:

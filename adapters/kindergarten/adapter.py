@@ -12,8 +12,10 @@ from pydantic import ValidationError
 from adapters.base import ContractDeclaration
 from adapters.kindergarten.constants import FORMAT_ID, MAPPING_VERSION
 from adapters.kindergarten.contract import CONTRACT
+from adapters.kindergarten.declaration import DECLARATION
 from adapters.kindergarten.parser import parse_report
 from adapters.kindergarten.render import render_report
+from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical.records import ParsedBatch
 from hub.canonical.vocab import Sector
 from hub.core.errors import PayloadRejected
@@ -25,6 +27,7 @@ class KindergartenAdapter:
     sector: ClassVar[Sector] = Sector.kindergarten
     version: ClassVar[str] = MAPPING_VERSION
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         try:

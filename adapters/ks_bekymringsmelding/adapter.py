@@ -9,9 +9,11 @@ from typing import ClassVar
 
 from adapters.base import ContractDeclaration
 from adapters.ks_bekymringsmelding.contract import CONTRACT
+from adapters.ks_bekymringsmelding.declaration import DECLARATION
 from adapters.ks_bekymringsmelding.detect import detect
 from adapters.ks_bekymringsmelding.mapping import FORMAT, map_report
 from adapters.ks_bekymringsmelding.schemas import validate_report
+from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import ParsedBatch, Sector
 from hub.core.errors import PayloadRejected
 from hub.core.safe_json import load_json
@@ -23,6 +25,7 @@ class KsBekymringsmeldingAdapter:
     sector: ClassVar[Sector] = Sector.child_welfare
     version: ClassVar[str] = "1"
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         """Parse one report; `media_type` may carry the Fiks IO message type (meldingstype=...) to fix v1/v2."""

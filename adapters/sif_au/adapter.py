@@ -12,8 +12,10 @@ from pydantic import ValidationError
 from adapters.base import ContractDeclaration
 from adapters.sif_au.constants import FORMAT_ID, MAPPING_VERSION
 from adapters.sif_au.contract import CONTRACT
+from adapters.sif_au.declaration import DECLARATION
 from adapters.sif_au.parser import parse_payload
 from adapters.sif_au.render import render_batch
+from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical.records import ParsedBatch
 from hub.canonical.vocab import Sector
 from hub.core.errors import PayloadRejected
@@ -25,6 +27,7 @@ class SifAuAdapter:
     sector: ClassVar[Sector] = Sector.school
     version: ClassVar[str] = MAPPING_VERSION
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         try:

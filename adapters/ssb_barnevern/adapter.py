@@ -13,11 +13,13 @@ from pydantic import ValidationError
 from adapters.base import ContractDeclaration
 from adapters.ssb_barnevern.context import MappingContext
 from adapters.ssb_barnevern.contract import CONTRACT
+from adapters.ssb_barnevern.declaration import DECLARATION
 from adapters.ssb_barnevern.entries import ENTRY_MAPPERS
 from adapters.ssb_barnevern.identity import map_avgiver, map_case, map_child
 from adapters.ssb_barnevern.links import apply_deletions, apply_relations
 from adapters.ssb_barnevern.measures import map_tiltak
 from adapters.ssb_barnevern.schema import detect_version, validate
+from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import EntryRecord, MeasureRecord, ParsedBatch, Sector
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
@@ -50,6 +52,7 @@ class SsbBarnevernAdapter:
     sector: ClassVar[Sector] = Sector.child_welfare
     version: ClassVar[str] = "1"
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
 
     def __init__(self, mappings: MappingSet | None = None) -> None:
         self._mappings = mappings

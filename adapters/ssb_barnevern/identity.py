@@ -17,12 +17,14 @@ from hub.identity.numbers import is_d_number, is_fodselsnummer, national_id_prob
 UNVALIDATED_ID_SYSTEM = "urn:ssb:barnevern:fodselsnummer-unvalidated"
 UNVALIDATED_ORGNR_SYSTEM = "urn:ssb:barnevern:organisasjonsnummer-unvalidated"
 DUF_SYSTEM = "urn:ssb:barnevern:dufnummer"
+JOURNAL_SYSTEM_PREFIX = "urn:ssb:barnevern:journalnummer:"  # + kommunenummer
+BYDEL_SYSTEM_PREFIX = "urn:ssb:barnevern:bydelsnummer:"  # + kommunenummer
 PARTICIPANT_ROLE = "child_welfare_service"
 
 
 def journal_system(kommunenummer: str | None) -> str:
     """Journalnummer is unique only inside one municipality's case system, so the system names the municipality."""
-    return f"urn:ssb:barnevern:journalnummer:{kommunenummer or 'unknown'}"
+    return f"{JOURNAL_SYSTEM_PREFIX}{kommunenummer or 'unknown'}"
 
 
 def map_avgiver(avgiver: etree._Element, ctx: MappingContext) -> OrganizationRecord:
@@ -36,7 +38,7 @@ def map_avgiver(avgiver: etree._Element, ctx: MappingContext) -> OrganizationRec
     name = f"Barneverntjenesten, {avgiver.get('Kommunenavn')}"
     bydel = avgiver.get("Bydelsnummer")
     if bydel:
-        identifiers.append(Identifier(system=f"urn:ssb:barnevern:bydelsnummer:{kommunenummer}", value=bydel))
+        identifiers.append(Identifier(system=f"{BYDEL_SYSTEM_PREFIX}{kommunenummer}", value=bydel))
         name += f", {avgiver.get('Bydelsnavn') or 'bydel ' + bydel}"
     ctx.report_leftovers(
         avgiver, path, attributes={"Organisasjonsnummer", "Kommunenummer", "Kommunenavn", "Bydelsnummer", "Bydelsnavn"},

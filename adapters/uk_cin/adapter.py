@@ -9,8 +9,10 @@ from typing import ClassVar
 
 from adapters.base import ContractDeclaration
 from adapters.uk_cin.contract import CONTRACT
+from adapters.uk_cin.declaration import DECLARATION
 from adapters.uk_cin.mapping import FORMAT, CinMapper
 from adapters.uk_cin.schema import detect_version, validate
+from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import ParsedBatch, Sector
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
@@ -22,6 +24,7 @@ class UkCinAdapter:
     sector: ClassVar[Sector] = Sector.social
     version: ClassVar[str] = "1"
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
+    declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         root = parse_xml(payload)

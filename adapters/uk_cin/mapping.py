@@ -28,8 +28,6 @@ from hub.canonical import (
 )
 from hub.canonical.time import LONDON, to_utc
 from hub.canonical.vocab import (
-    UK_FORMER_UPN_SYSTEM,
-    UK_UPN_SYSTEM,
     CaseStatus,
     Category,
     EntryKind,
@@ -41,6 +39,9 @@ from hub.canonical.vocab import (
 FORMAT = "uk-cin"
 MAPPING_VERSION = "uk-cin/1"
 LA_CODE_SYSTEM = "urn:uk:dfe:la-code"
+LA_CHILD_ID_PREFIX = "urn:uk:la:"  # + LA code + ":child-id"
+UK_UPN_SYSTEM = "urn:uk:dfe:upn"
+UK_FORMER_UPN_SYSTEM = "urn:uk:dfe:former-upn"
 CODE_SYSTEM = "urn:uk:dfe:cin:"  # + XSD simple type name, e.g. urn:uk:dfe:cin:referralsourcetype
 _SEX = {"1": "male", "2": "female", "9": "other", "0": "unknown"}
 _HEADER_NOT_MAPPED = (
@@ -56,7 +57,7 @@ _HEADER_NOT_MAPPED = (
 
 def la_child_id_system(lea: str | None) -> str:
     """LAchildID is unique only within its local authority, so the system names the LA."""
-    return f"urn:uk:la:{lea}:child-id" if lea else "urn:uk:la:unknown:child-id"
+    return f"{LA_CHILD_ID_PREFIX}{lea or 'unknown'}:child-id"
 
 
 class _Ids:

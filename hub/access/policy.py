@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.registry import namespace_registry
 from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, Category, ParentalResponsibility, Sector, Sensitivity
 from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Child, Guardian
@@ -29,8 +30,6 @@ SECRET_INVOLVEMENT = frozenset({Category.child_welfare, Category.social})
 # The sectors whose taking part is secret, with the category a viewer must see to learn of it. (A municipality's or
 # another service's participation is not: the coordinator is often the municipality.)
 SECRET_SECTORS: dict[Sector, Category] = {Sector.child_welfare: Category.child_welfare, Sector.nav: Category.social, Sector.social: Category.social}
-# Identifier systems only child welfare services assign: holding one tells that child welfare is involved.
-CHILD_WELFARE_ID_PREFIXES = ("urn:ssb:barnevern:", "urn:stafett:ks-bekymringsmelding:", "urn:uk:la:")
 
 
 @dataclass
@@ -90,7 +89,12 @@ class Visibility:
         return self.shows_sector(sector)
 
     def shows_identifier(self, system: str) -> bool:
-        return not system.startswith(CHILD_WELFARE_ID_PREFIXES) or self.sees_category(Category.child_welfare)
+        """An identifier of a namespace only a secret service assigns (its declared category: child welfare's
+        journal numbers, a local authority's child id) tells of that service's involvement."""
+        category = namespace_registry().category_of(system)
+        if category is None or category not in SECRET_INVOLVEMENT:
+            return True
+        return self.sees_category(category)
 
     def _sees(self, category: Category, sensitivity: Sensitivity, author: uuid.UUID | None) -> bool:
         if self.everything:

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from adapters.fhir_r4 import validation as fhir_validation
+from adapters import registry as adapter_registry
 from hub.api import openapi, problems
 from hub.api.edges import BodyLimit, NoStore
 from hub.audit import service as audit_service
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("HUB_OIDC_AUDIENCE is not set: no ID token is accepted, guardians and young people cannot log in")
         with session_scope(engine) as session:
             ensure_keys(session, settings=settings)
-        fhir_validation.warm_up(settings.validation_workers)
+        adapter_registry.warm_up(settings.validation_workers)
         checkpointer.start()
         try:
             yield

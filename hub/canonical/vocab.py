@@ -1,9 +1,20 @@
-"""The hub's controlled vocabularies (sectors, categories, kinds, statuses) and identifier systems.
+"""The hub's controlled vocabularies (sectors, categories, kinds, statuses), and the national identifier systems.
 
 Shared by the ORM, the API schemas and every adapter, so a value means the same everywhere.
 """
 
 from enum import StrEnum
+
+# Identifier systems the hub gives a meaning to are declared in hub.canonical.national (and by each adapter); the
+# national ones are re-exported here, where adapters and tests have always imported them.
+from hub.canonical.national import (
+    DNR_SYSTEM as DNR_SYSTEM,
+    FNR_SYSTEM as FNR_SYSTEM,
+    HPR_SYSTEM as HPR_SYSTEM,
+    KOMMUNENUMMER_SYSTEM as KOMMUNENUMMER_SYSTEM,
+    NATIONAL_ID_SYSTEMS as NATIONAL_ID_SYSTEMS,
+    ORGNR_SYSTEM as ORGNR_SYSTEM,
+)
 
 
 class Sector(StrEnum):
@@ -108,17 +119,6 @@ class SourceStanding(StrEnum):
     service = "service"  # takes part in one of the child's cases (or was the first to know the child; or the hub)
     stranger = "stranger"  # takes part in none of the child's cases, which others do: kept, never shown
 
-
-# Identifier systems (FHIR URIs) the hub gives a meaning to.
-FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"  # fødselsnummer
-DNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.2"  # D-nummer
-ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101"  # organisasjonsnummer (Enhetsregisteret)
-HPR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.4"  # helsepersonellnummer
-KOMMUNENUMMER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402"  # kommunenummer code system
-UK_UPN_SYSTEM = "urn:uk:dfe:upn"
-UK_FORMER_UPN_SYSTEM = "urn:uk:dfe:former-upn"
-
-NATIONAL_ID_SYSTEMS = frozenset({FNR_SYSTEM, DNR_SYSTEM})
 
 # Sector of an organisation -> the category its entries carry by default.
 DEFAULT_CATEGORY_FOR_SECTOR: dict[Sector, Category] = {

@@ -1,4 +1,4 @@
-"""Route for exporting a case in an external format: GET /api/v1/cases/{id}/export?format=fhir-r4|sif-au|…
+"""Route for exporting a case in an external format: GET /api/v1/cases/{id}/export?format=<a format that renders>
 
 Only what the caller may see goes into the export, and the export is recorded in the audit trail.
 """
@@ -20,6 +20,7 @@ from hub.export import service
 from hub.export.case_view import build_case_view, shown_entry_versions
 
 router = APIRouter(prefix="/api/v1/cases", tags=["export"])
+FORMAT_HELP = "the id of a registered format that renders (an unknown one is answered with the list of formats)"
 
 
 @router.get("/{case_id}/export", response_class=Response)
@@ -28,7 +29,7 @@ def export_case(
     request: Request,
     session: DbSession,
     principal: Annotated[Principal, Depends(require("case.read"), scope="function")],
-    format: str = Query(description="fhir-r4, sif-au or kindergarten-v1"),  # noqa: A002 - the API's word
+    format: str = Query(description=FORMAT_HELP),  # noqa: A002 - the API's word
 ) -> Response:
     case, visibility = guard.case_for_org(
         session, principal=principal, case_id=case_id, settings=request.app.state.settings, action="case.export"

@@ -7,19 +7,18 @@ to use them: absolute fullUrls under /fhir, relative references, meta.versionId 
 #   Goal = goal.id, CarePlan = measure.id (activities stay inside their plan), Consent = consent.id, and the
 #   entry-derived types (Condition, Observation, Encounter, Immunization, DiagnosticReport, DocumentReference,
 #   Composition, Flag, Communication) = entry.lineage_id, with meta.versionId = the entry's current version.
-# The fhir-r4 adapter's render() names resources urn:uuid:uuid5(ns, source id); the facade renames them back.
+# The FHIR adapter's render() gives each resource an id of its own; its facade surface says which
+# (resource_id), and the facade renames them back to hub ids.
 # CareTeam, Provenance and Practitioner resources in $everything are derived and keep their urn:uuid ids.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from adapters.fhir_r4.clinical import ENTRY_TYPES
-from adapters.fhir_r4.reader import HASH_NAMESPACE
+from adapters.registry import fhir_facade
 from hub.canonical.records import ParsedBatch
 
-ENTRY_RESOURCE_TYPES: tuple[str, ...] = tuple(dict.fromkeys((*ENTRY_TYPES, "Communication")))  # ENTRY_TYPES may hold it
+ENTRY_RESOURCE_TYPES: tuple[str, ...] = fhir_facade().entry_resource_types
 READABLE_TYPES: tuple[str, ...] = (
     "Patient", "EpisodeOfCare", "Organization", "RelatedPerson", "Goal", "CarePlan", "Consent", *ENTRY_RESOURCE_TYPES,
 )
@@ -46,7 +45,8 @@ def _rewrite(value: Any, urls: dict[str, str]) -> None:
 
 def to_facade_ids(bundle: dict[str, Any], view: ParsedBatch, *, base: str) -> list[dict[str, Any]]:
     """The rendered export's entries with hub ids, absolute fullUrls under `base` and relative references."""
-    reverse = {str(uuid.uuid5(HASH_NAMESPACE, sid)): sid for sid in _hub_ids(view)}
+    facade = fhir_facade()
+    reverse = {facade.resource_id(sid): sid for sid in _hub_ids(view)}
     versions = {e.source_id: e.version for e in view.entries}
     urls: dict[str, str] = {}
     entries = bundle.get("entry") or []

@@ -4,20 +4,18 @@ through hub.access (participation, then the case view's consent filter), is audi
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from adapters.fhir_r4.render_records import organization_resource
-from adapters.registry import get_adapter
+from adapters.registry import fhir_facade
 from hub.access import guard, policy
 from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier, OrganizationRecord, ParsedBatch
-from hub.canonical.vocab import ORGNR_SYSTEM, Sector
+from hub.canonical.vocab import FNR_SYSTEM, ORGNR_SYSTEM, Sector
 from hub.cases.models import Case
 from hub.children import repository as children
 from hub.core.errors import AccessDenied, InvalidInput, NotFound
@@ -26,8 +24,6 @@ from hub.export.case_view import build_case_view, entry_versions, shown_entry_ve
 from hub.fhir import repository
 from hub.fhir.ids import ENTRY_RESOURCE_TYPES, READABLE_TYPES, to_facade_ids
 from hub.organizations import repository as organizations
-
-FORMAT_ID = "fhir-r4"
 
 
 def _uuid(value: str, resource_type: str) -> uuid.UUID:
@@ -46,9 +42,9 @@ def _not_visible(session: Session, principal: Principal, *, action: str, what: s
 
 
 def render_case(session: Session, *, case: Case, visibility: Visibility, base: str) -> tuple[ParsedBatch, list[dict[str, Any]]]:
-    """The case as the caller may see it, rendered by the fhir-r4 adapter, with facade ids."""
+    """The case as the caller may see it, rendered by the FHIR adapter, with facade ids."""
     view = build_case_view(session, case=case, visibility=visibility)
-    bundle = json.loads(get_adapter(FORMAT_ID).render(view))  # our own rendering, not untrusted input
+    bundle = fhir_facade().render(view)
     return view, to_facade_ids(bundle, view, base=base)
 
 
@@ -87,7 +83,7 @@ def _searchset(entries: list[dict[str, Any]], *, self_url: str, total: int | Non
 def parse_identifier(token: str) -> Identifier:
     system, sep, value = token.partition("|")
     if not sep or not system or not value:
-        raise InvalidInput(f"identifier must be system|value (e.g. urn:oid:2.16.578.1.12.4.1.4.1|<fnr>); got {token!r}",
+        raise InvalidInput(f"identifier must be system|value (e.g. {FNR_SYSTEM}|<fnr>); got {token!r}",
                            location="identifier")
     return Identifier(system=system, value=value)
 
@@ -157,7 +153,7 @@ def read_organization(session: Session, *, principal: Principal, hub_id: uuid.UU
                                 identifiers=identifiers, kommunenummer=org.kommunenummer)
     audit.record(session, principal=principal, action="fhir.read", reason=f"Organization/{org.id}")
     return {"resourceType": "Organization", "id": str(org.id),
-            **{k: v for k, v in organization_resource(record).items() if k != "resourceType"}}
+            **{k: v for k, v in fhir_facade().organization(record).items() if k != "resourceType"}}
 
 
 def read_resource(session: Session, *, principal: Principal, resource_type: str, resource_id: str,

@@ -1,4 +1,4 @@
-"""POST /fhir: a transaction or batch Bundle goes through the one ingest pipeline (format fhir-r4) as one unit,
+"""POST /fhir: a transaction or batch Bundle goes through the one ingest pipeline (the FHIR adapter) as one unit,
 with conditional create (request.ifNoneExist=identifier=system|value), and is answered entry by entry.
 """
 
@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from sqlalchemy.orm import Session
 
-from adapters.fhir_r4.reader import decode, source_id_for
+from adapters.registry import fhir_facade
 from hub.access import guard
 from hub.audit import service as audit
 from hub.auth.principal import Principal
@@ -26,7 +26,6 @@ from hub.ingest import service as ingest
 from hub.ingest.report import IngestReport
 from hub.organizations import repository as organizations
 
-FORMAT_ID = "fhir-r4"
 _RECORD_TYPES = {"child": "Patient", "organization": "Organization", "guardian": "RelatedPerson",
                  "case_fact": "EpisodeOfCare", "goal": "Goal", "measure": "CarePlan", "consent": "Consent"}
 _METHODS = ("POST", "PUT")
@@ -93,7 +92,7 @@ def plan(session: Session, bundle: dict[str, Any], *, principal: Principal) -> t
         resource = entry.get("resource")
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             raise PayloadRejected(f"{where}: a {method} entry needs a resource with a resourceType")
-        item = Planned(index, resource["resourceType"], source_id_for(resource, entry.get("fullUrl")))
+        item = Planned(index, resource["resourceType"], fhir_facade().source_id(resource, entry.get("fullUrl")))
         if request.get("ifNoneExist"):
             ident = _condition(str(request["ifNoneExist"]), f"{where}.request")
             item.existing = _existing(session, resource, ident, f"{where}.request", principal)
@@ -145,12 +144,12 @@ def process_bundle(
         raise PayloadTooLarge(f"payload is {len(payload)} bytes; the limit is {settings.max_payload_bytes}")
     if not payload:
         raise PayloadRejected("the payload is empty")
-    kind, planned = plan(session, decode(payload, media_type=content_type), principal=principal)
+    kind, planned = plan(session, fhir_facade().decode(payload, media_type=content_type), principal=principal)
     scope = str(principal.organization.id) if principal.organization else "unauthenticated"
     source_ids = [p.source_id for p in planned]
     before = {(k.source_system, k.source_id) for k in repository.source_keys(session, sender_scope=scope, source_ids=source_ids)}
     report = ingest.ingest_payload(
-        session, settings=settings, format_id=FORMAT_ID, payload=payload, content_type=content_type,
+        session, settings=settings, format_id=fhir_facade().format, payload=payload, content_type=content_type,
         sender=principal.client_id, sender_organization=principal.organization, municipality=municipality,
         idempotency_key=idempotency_key,
     )
@@ -159,7 +158,7 @@ def process_bundle(
     known_before = {source_id for system, source_id in before if system == report.source_system}
     versions = repository.entry_versions(session, [k.target_id for k in keys.values() if k.record_type == "entry"])
     audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
-                              reason=f"{FORMAT_ID} {kind} {report.raw_checksum[:12]}")
+                              reason=f"{fhir_facade().format} {kind} {report.raw_checksum[:12]}")
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

@@ -1,4 +1,4 @@
-"""Route for the handover pull: GET /api/v1/handover?identifier=system|value&format=sif-au|kindergarten-v1|fhir-r4
+"""Route for the handover pull: GET /api/v1/handover?identifier=system|value&format=<a format that renders>
 (scope handover.read). An unknown child and one no consent or legal basis lets the caller receive answer the same 404.
 """
 
@@ -12,9 +12,11 @@ from fastapi.responses import Response
 from hub.api.deps import DbSession
 from hub.auth.deps import require
 from hub.auth.principal import Principal
+from hub.canonical.vocab import FNR_SYSTEM
 from hub.handover import service
 
 router = APIRouter(prefix="/api/v1", tags=["handover"])
+FORMAT_HELP = "the id of a registered format that renders (an unknown one is answered with the list of formats)"
 
 
 @router.get("/handover", response_class=Response)
@@ -22,8 +24,8 @@ def pull_handover(
     request: Request,
     session: DbSession,
     principal: Annotated[Principal, Depends(require("handover.read"), scope="function")],
-    identifier: str = Query(description="the child's identifier as system|value, e.g. urn:oid:2.16.578.1.12.4.1.4.1|<fnr>"),
-    format: str = Query(description="sif-au, kindergarten-v1 or fhir-r4"),  # noqa: A002 - the API's word
+    identifier: str = Query(description=f"the child's identifier as system|value, e.g. {FNR_SYSTEM}|<fnr>"),
+    format: str = Query(description=FORMAT_HELP),  # noqa: A002 - the API's word
 ) -> Response:
     package = service.pull(
         session, principal=principal, identifier=identifier, format_id=format,

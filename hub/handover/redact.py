@@ -4,19 +4,17 @@ or attributes from categories the receiver may not see (the fact that child welf
 
 from __future__ import annotations
 
+from adapters.registry import namespace_registry
 from hub.access.policy import CONFIDENTIAL_CATEGORIES, Visibility
 from hub.canonical.records import ParsedBatch
-from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, NATIONAL_ID_SYSTEMS, Category
+from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, Category
 
-# Child and guardian attributes carry no per-fact provenance, so only those of the open vocabularies travel:
-# national ids, the school (SIF) and kindergarten ids, and the attributes those two formats write.
-OPEN_IDENTIFIER_PREFIXES = ("urn:sif:au:", "urn:stafett:kindergarten:")
-OPEN_CHILD_EXTRA = frozenset({"language_note", "sif_language_types"})
-OPEN_GUARDIAN_EXTRA = frozenset({"sif_relationship_code", "sif_contact_flags", "sif_households"})
+# Child and guardian attributes carry no per-fact provenance, so only those declared open travel: the national ids,
+# the identifiers of namespaces an adapter declares open (school, kindergarten) and the extra keys it declares open.
 
 
 def _open_identifier(system: str) -> bool:
-    return system in NATIONAL_ID_SYSTEMS or system.startswith(OPEN_IDENTIFIER_PREFIXES)
+    return namespace_registry().is_open(system)
 
 
 def _sees_category(visibility: Visibility, category: Category) -> bool:
@@ -42,6 +40,7 @@ def _referenced_orgs(view: ParsedBatch) -> set[str]:
 def for_receiver(view: ParsedBatch, *, visibility: Visibility) -> ParsedBatch:
     """The view as a receiver may get it: only the consents relied on, no organisation of a confidential sector it
     may not see (unless it wrote something the receiver sees), only open identifiers and attributes."""
+    registry = namespace_registry()
     relied = {str(i) for i in visibility.basis_ids}
     consents = [c for c in view.consents if c.source_id in relied]
     kept = view.model_copy(update={"consents": consents})
@@ -55,14 +54,14 @@ def for_receiver(view: ParsedBatch, *, visibility: Visibility) -> ParsedBatch:
     children = [
         c.model_copy(update={
             "identifiers": [i for i in c.identifiers if _open_identifier(i.system)],
-            "extra": {k: v for k, v in c.extra.items() if k in OPEN_CHILD_EXTRA},
+            "extra": {k: v for k, v in c.extra.items() if k in registry.open_child_extra},
         })
         for c in view.children
     ]
     guardians = [
         g.model_copy(update={
             "identifiers": [i for i in g.identifiers if _open_identifier(i.system)],
-            "extra": {k: v for k, v in g.extra.items() if k in OPEN_GUARDIAN_EXTRA},
+            "extra": {k: v for k, v in g.extra.items() if k in registry.open_guardian_extra},
         })
         for g in view.guardians
     ]

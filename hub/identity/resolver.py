@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.registry import namespace_registry
+from hub.canonical.declarations import NamespaceKind
 from hub.canonical.records import ChildRecord, Identifier
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.children.models import Child, ChildIdentifier
 from hub.identity.models import IdentityReview, ReviewStatus
 
@@ -71,13 +72,16 @@ def children_with_identifiers(session: Session, identifiers: list[Identifier]) -
 
 
 def _choose(matches: dict[tuple[str, str], Child]) -> Child:
-    by_national_id = [c for (system, _), c in matches.items() if system in NATIONAL_ID_SYSTEMS]
+    national = namespace_registry().national_id_systems
+    by_national_id = [c for (system, _), c in matches.items() if system in national]
     return (by_national_id or list(matches.values()))[0]
 
 
 def is_local_identifier(system: str) -> bool:
-    """A school-local id (e.g. SIF LocalId) means nothing outside its issuer: kept, never used to match."""
-    return ":localid:" in system
+    """An id of a namespace declared local (e.g. SIF LocalId) means nothing outside its issuer: kept, never used to
+    match."""
+    namespace = namespace_registry().lookup(system)
+    return namespace is not None and namespace.kind == NamespaceKind.local
 
 
 @dataclass

@@ -16,6 +16,7 @@ from adapters import registry
 from adapters.base import ContractDeclaration, SampleFiles
 from adapters.testing import CHECKS, ContractSuite, ContractViolation, Sample, check_adapter, registered_suite
 from hub.canonical import Category, ChildRecord, EntryKind, EntryRecord, HumanName, NotMapped, ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 from hub.core.errors import PayloadRejected
 from hub.core.safe_json import load_json
 
@@ -40,6 +41,7 @@ class Toy:
     media_types: ClassVar[tuple[str, ...]] = ("application/json",)
     sector: ClassVar[Sector] = Sector.other
     version: ClassVar[str] = "1"
+    declaration: ClassVar[AdapterDeclaration] = AdapterDeclaration()
 
     def load(self, payload: bytes) -> dict:
         data = load_json(payload)
@@ -138,6 +140,7 @@ class ParseOnly:
     media_types: ClassVar[tuple[str, ...]] = ("application/json",)
     sector: ClassVar[Sector] = Sector.other
     version: ClassVar[str] = "1"
+    declaration: ClassVar[AdapterDeclaration] = AdapterDeclaration()
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         return Toy().parse(payload, media_type=media_type)

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.uk_cin import adapter
 from adapters.uk_cin.upn import upn_check_letter, upn_problem
-from hub.canonical.vocab import UK_FORMER_UPN_SYSTEM, UK_UPN_SYSTEM
+from adapters.uk_cin.mapping import UK_FORMER_UPN_SYSTEM, UK_UPN_SYSTEM
 from hub.core.errors import PayloadRejected
 from tests.shared_data import require_shared
 
