@@ -147,7 +147,7 @@ def _special(path: str, method: str, operation: dict[str, Any]) -> None:
     if path.startswith("/api/v1/ingest/"):
         operation["requestBody"] = {
             "required": True,
-            "description": "the raw payload in the format's media type (SSB barnevern: add ; extract=total or changes)",
+            "description": "the raw payload in the format's media type, with its parameters (e.g. ; extract=changes)",
             "content": {m: {"schema": _BINARY} for m in _ingest_media_types()},
         }
     elif path == "/fhir" and method == "post":
