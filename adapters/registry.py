@@ -64,8 +64,8 @@ def namespace_registry() -> NamespaceRegistry:
 @lru_cache(maxsize=1)
 def fhir_facade() -> FhirFacade:
     """The surface of the one registered adapter that serves the hub's FHIR facade (it declares `fhir_facade`)."""
-    found = [a.fhir_facade for f in available_formats() if isinstance(a := get_adapter(f), Adapter)
-             and isinstance(getattr(a, "fhir_facade", None), FhirFacade)]
+    surfaces = (getattr(get_adapter(f), "fhir_facade", None) for f in available_formats())
+    found = [surface for surface in surfaces if isinstance(surface, FhirFacade)]
     if len(found) != 1:
         raise TypeError(f"{len(found)} registered adapters serve the FHIR facade; exactly one must")
     return found[0]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from adapters.base import ContractDeclaration
+from adapters.base import ContractDeclaration, FhirFacade
 from adapters.fhir_r4 import validation
 from adapters.fhir_r4.contract import CONTRACT
 from adapters.fhir_r4.declaration import DECLARATION
-from adapters.fhir_r4.facade import FACADE, FhirFacadeSurface
+from adapters.fhir_r4.facade import FACADE
 from adapters.fhir_r4.mapper import FORMAT_ID, map_payload
 from adapters.fhir_r4.reader import read, read_validating_aside
 from adapters.fhir_r4.validation import Verdict
@@ -32,7 +32,7 @@ class FhirR4Adapter:
     version: ClassVar[str] = "4.0.1"
     contract: ClassVar[ContractDeclaration] = CONTRACT  # samples, census, opt-outs (adapters.testing)
     declaration: ClassVar[AdapterDeclaration] = DECLARATION  # namespaces, open extra keys, retraction
-    fhir_facade: ClassVar[FhirFacadeSurface] = FACADE  # what the hub's FHIR facade uses (adapters.base.FhirFacade)
+    fhir_facade: ClassVar[FhirFacade] = FACADE  # what the hub's FHIR facade uses (adapters.base.FhirFacade)
 
     def parse(self, payload: bytes, *, media_type: str | None = None) -> ParsedBatch:
         return map_payload(read(payload, media_type=media_type))
