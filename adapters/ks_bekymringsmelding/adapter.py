@@ -13,8 +13,8 @@ from adapters.ks_bekymringsmelding.declaration import DECLARATION
 from adapters.ks_bekymringsmelding.detect import detect
 from adapters.ks_bekymringsmelding.mapping import FORMAT, map_report
 from adapters.ks_bekymringsmelding.schemas import validate_report
-from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 from hub.core.errors import PayloadRejected
 from hub.core.safe_json import load_json
 

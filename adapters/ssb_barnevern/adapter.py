@@ -19,8 +19,8 @@ from adapters.ssb_barnevern.identity import map_avgiver, map_case, map_child
 from adapters.ssb_barnevern.links import apply_deletions, apply_relations
 from adapters.ssb_barnevern.measures import map_tiltak
 from adapters.ssb_barnevern.schema import detect_version, validate
-from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import EntryRecord, MeasureRecord, ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
 from hub.mappings import MappingSet, default_mappings

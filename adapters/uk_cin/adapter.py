@@ -12,8 +12,8 @@ from adapters.uk_cin.contract import CONTRACT
 from adapters.uk_cin.declaration import DECLARATION
 from adapters.uk_cin.mapping import FORMAT, CinMapper
 from adapters.uk_cin.schema import detect_version, validate
-from hub.canonical.declarations import AdapterDeclaration
 from hub.canonical import ParsedBatch, Sector
+from hub.canonical.declarations import AdapterDeclaration
 from hub.core.errors import PayloadRejected
 from hub.core.safe_xml import parse_xml
 

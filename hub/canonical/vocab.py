@@ -5,16 +5,16 @@ Shared by the ORM, the API schemas and every adapter, so a value means the same 
 
 from enum import StrEnum
 
+from hub.canonical import national as _national
+
 # Identifier systems the hub gives a meaning to are declared in hub.canonical.national (and by each adapter); the
 # national ones are re-exported here, where adapters and tests have always imported them.
-from hub.canonical.national import (
-    DNR_SYSTEM as DNR_SYSTEM,
-    FNR_SYSTEM as FNR_SYSTEM,
-    HPR_SYSTEM as HPR_SYSTEM,
-    KOMMUNENUMMER_SYSTEM as KOMMUNENUMMER_SYSTEM,
-    NATIONAL_ID_SYSTEMS as NATIONAL_ID_SYSTEMS,
-    ORGNR_SYSTEM as ORGNR_SYSTEM,
-)
+FNR_SYSTEM = _national.FNR_SYSTEM
+DNR_SYSTEM = _national.DNR_SYSTEM
+ORGNR_SYSTEM = _national.ORGNR_SYSTEM
+HPR_SYSTEM = _national.HPR_SYSTEM
+KOMMUNENUMMER_SYSTEM = _national.KOMMUNENUMMER_SYSTEM
+NATIONAL_ID_SYSTEMS = _national.NATIONAL_ID_SYSTEMS
 
 
 class Sector(StrEnum):

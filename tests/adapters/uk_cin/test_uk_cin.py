@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from adapters.uk_cin import adapter
-from adapters.uk_cin.upn import upn_check_letter, upn_problem
 from adapters.uk_cin.mapping import UK_FORMER_UPN_SYSTEM, UK_UPN_SYSTEM
+from adapters.uk_cin.upn import upn_check_letter, upn_problem
 from hub.core.errors import PayloadRejected
 from tests.shared_data import require_shared
 
