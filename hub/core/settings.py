@@ -161,6 +161,23 @@ class Settings(BaseSettings):
         "anchor cannot vouch for",
     )
 
+    # operations (hub.ops): metrics and readiness
+    metrics_enabled: bool = Field(
+        default=True, description="serve Prometheus metrics at /metrics (counts and timings only, never a child's data)"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="a scrape of /metrics must carry Authorization: Bearer <this>; unset, /metrics answers loopback "
+        "callers only (403 to others)",
+    )
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="`stafett worker` serves its Prometheus metrics on this port (unset: none)"
+    )
+    worker_metrics_host: str = Field(default="127.0.0.1", description="the interface of the worker's metrics port")
+    ready_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="/readyz: how long the database may take to answer before the hub reports not ready"
+    )
+
     def is_authoritative(self, orgnr: str | None) -> bool:
         """Whether an organisation (by organisasjonsnummer) is configured as an authoritative source of demographics."""
         return bool(orgnr) and orgnr in {part.strip() for part in self.authoritative_sources.split(",") if part.strip()}
