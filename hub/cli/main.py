@@ -79,7 +79,7 @@ def db_downgrade(
     if problem := url_problem(url):
         fail(problem)
     if missing_sqlite_file(url) is not None:
-        fail(f"no database at {missing_sqlite_file(url)}")
+        fail(f"no database at {missing_sqlite_file(url)}: nothing to downgrade (`stafett db upgrade` creates one)")
     if not yes:
         fail(f"a downgrade of {shown_url(url)} to {revision} drops what the later migrations added, with its data; "
              "back it up, then run again with --yes")
