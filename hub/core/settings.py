@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +177,12 @@ class Settings(BaseSettings):
     ready_timeout_seconds: float = Field(
         default=2.0, gt=0, description="/readyz: how long the database may take to answer before the hub reports not ready"
     )
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _no_empty_token(cls, value: object) -> object:
+        """An empty HUB_METRICS_TOKEN (compose's `${HUB_METRICS_TOKEN:-}`) is no token, never one every caller has."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def is_authoritative(self, orgnr: str | None) -> bool:
         """Whether an organisation (by organisasjonsnummer) is configured as an authoritative source of demographics."""
