@@ -66,7 +66,7 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to 
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: str = typer.Argument(..., help="Revision to go back to: an id (0013_generic_outbox), `previous` (one back), or base."),
+    revision: str = typer.Argument(..., help="Revision to go back to: an id (0013), `previous` (one back), or base."),
     yes: bool = typer.Option(False, "--yes", help="Confirm: a downgrade drops the tables and columns of the later migrations, and their data."),
 ) -> None:
     """Undo the migrations after REVISION. Destroys the data of what they added: back up first (README, "Backup and
