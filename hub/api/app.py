@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+
 from adapters.fhir_r4 import validation as fhir_validation
 from hub.api import openapi, problems
 from hub.api.edges import BodyLimit, NoStore
+from hub.api.operations import router as ops_router
 from hub.audit import service as audit_service
 from hub.audit.endpoints import router as audit_router
 from hub.auth import ratelimit
@@ -33,7 +35,6 @@ from hub.ingest.endpoints import router as ingest_router
 from hub.keys.service import ensure_keys
 from hub.me.endpoints import router as me_router
 from hub.ops import collectors, metrics, readiness
-from hub.ops.endpoints import router as ops_router
 from hub.organizations.endpoints import router as organizations_router
 from hub.transfer.endpoints import router as transfer_router
 

@@ -55,7 +55,7 @@ def check(engine: Engine, *, heads: frozenset[str], timeout: float) -> Readiness
         return future.result(timeout=timeout)
     except FutureTimeout:
         return Readiness([f"the database did not answer within {timeout:g} s"], {"database": "timeout"})
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the database is "not ready", said in one line
+    except Exception as exc:  # any failure to reach the database is "not ready", said in one line
         log.warning("readiness: the database cannot be reached", exc_info=True)  # the driver's message is logged only
         return Readiness([f"the database cannot be reached ({type(exc).__name__})"], {"database": "unreachable"})
 

@@ -1,6 +1,7 @@
 """GET /metrics (Prometheus text; only with HUB_METRICS_ENABLED, and then to a caller with HUB_METRICS_TOKEN or, when
 no token is configured, to loopback callers only) and GET /readyz (200, or a problem+json 503 naming the reasons).
-Neither is part of the OpenAPI document: they are for the platform, not for the systems that call the hub.
+Neither is part of the OpenAPI document: they are for the platform, not for the systems that call the hub. What they
+report is hub.ops's; this is its HTTP face, part of the app's assembly.
 """
 
 from __future__ import annotations
