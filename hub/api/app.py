@@ -1,5 +1,5 @@
-"""The FastAPI application factory: one app per database URL, every domain router, problem rendering, /healthz,
-and the hub's keys made sure of at start-up.
+"""The FastAPI application factory: one app per database URL, every domain router, problem rendering, /healthz
+(liveness), /readyz and /metrics (hub.ops), and the hub's keys made sure of at start-up.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from adapters import registry as adapter_registry
 from hub.api import openapi, problems
 from hub.api.edges import BodyLimit, NoStore
+from hub.api.operations import router as ops_router
 from hub.audit import service as audit_service
 from hub.audit.endpoints import router as audit_router
 from hub.auth import ratelimit
@@ -34,6 +34,7 @@ from hub.identity.endpoints import router as identity_router
 from hub.ingest.endpoints import router as ingest_router
 from hub.keys.service import ensure_keys
 from hub.me.endpoints import router as me_router
+from hub.ops import collectors, metrics, readiness
 from hub.organizations.endpoints import router as organizations_router
 from hub.transfer.endpoints import router as transfer_router
 
@@ -94,20 +95,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker.configure(info=audit_service.session_info(settings))  # the audit's person-reference key
     app.state.signing_keys = SigningKeys(engine)
     app.state.token_buckets = ratelimit.token_buckets(settings)
+    app.state.metrics_registry = collectors.registry_for(engine, validation_workers=settings.validation_workers)
+    app.state.migration_heads = readiness.migration_heads(settings.database_url)
     problems.install(app)
     openapi.install(app)
     # Outermost last: no-store on every answer, the access log, the body cap, then the token gate (before any body).
     app.add_middleware(TokenGate)
     app.add_middleware(BodyLimit)
-    install_access_log(app)
+    install_access_log(app, observe=metrics.observe_request)
     app.add_middleware(NoStore)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        """Liveness: the process answers (no database call: a database outage is /readyz's to report, and restarting
+        a hub that waits for its database would not help)."""
         return {"status": "ok"}
 
+    app.include_router(ops_router)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -64,6 +64,34 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to 
     console.print(f"[green]database migrated to {revision}[/green]")
 
 
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: str = typer.Argument(..., help="Revision to go back to: an id (0013), `previous` (one back), or base."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: a downgrade drops the tables and columns of the later migrations, and their data."),
+) -> None:
+    """Undo the migrations after REVISION. Destroys the data of what they added: back up first (README, "Backup and
+    restore"). Refused without --yes; never creates a database."""
+    from hub.db.migrate import downgrade as migrate_downgrade
+    from hub.db.migrate import missing_sqlite_file, shown_url
+
+    url = cli_settings().database_url
+    target = "-1" if revision == "previous" else revision
+    if problem := url_problem(url):
+        fail(problem)
+    if missing_sqlite_file(url) is not None:
+        fail(f"no database at {missing_sqlite_file(url)}: nothing to downgrade (`stafett db upgrade` creates one)")
+    if not yes:
+        fail(f"a downgrade of {shown_url(url)} to {revision} drops what the later migrations added, with its data; "
+             "back it up, then run again with --yes")
+    try:
+        migrate_downgrade(url, target)
+    except DBAPIError as exc:
+        fail(open_problem(exc, url))
+    except CommandError as exc:
+        fail(f"cannot downgrade to {revision}: {exc}")
+    console.print(f"[yellow]database downgraded to {revision}[/yellow]; `stafett db upgrade` brings it back to the newest")
+
+
 @db_app.command("analyze")
 def db_analyze() -> None:
     """Gather the query planner's statistics now (after a bulk load; on PostgreSQL whose autovacuum is off)."""

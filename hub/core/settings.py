@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -160,6 +160,29 @@ class Settings(BaseSettings):
         description="seconds between the worker's anchors (only when the chain has grown): the bound of what an "
         "anchor cannot vouch for",
     )
+
+    # operations (hub.ops): metrics and readiness
+    metrics_enabled: bool = Field(
+        default=True, description="serve Prometheus metrics at /metrics (counts and timings only, never a child's data)"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="a scrape of /metrics must carry Authorization: Bearer <this>; unset, /metrics answers loopback "
+        "callers only (403 to others)",
+    )
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="`stafett worker` serves its Prometheus metrics on this port (unset: none)"
+    )
+    worker_metrics_host: str = Field(default="127.0.0.1", description="the interface of the worker's metrics port")
+    ready_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="/readyz: how long the database may take to answer before the hub reports not ready"
+    )
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _no_empty_token(cls, value: object) -> object:
+        """An empty HUB_METRICS_TOKEN (compose's `${HUB_METRICS_TOKEN:-}`) is no token, never one every caller has."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def is_authoritative(self, orgnr: str | None) -> bool:
         """Whether an organisation (by organisasjonsnummer) is configured as an authoritative source of demographics."""

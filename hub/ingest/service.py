@@ -22,6 +22,7 @@ from hub.core.validation import check_kommunenummer
 from hub.ingest.models import IngestReceipt
 from hub.ingest.report import IngestReport
 from hub.ingest.upsert import BatchWriter
+from hub.ops import metrics
 from hub.organizations.models import Organization
 
 log = logging.getLogger("hub.ingest")
@@ -118,6 +119,7 @@ def ingest_payload(
             "records_created": report.created, "records_updated": report.updated, "records_unchanged": report.unchanged,
         },
     )
+    metrics.count_ingest(format_id, created=report.created, updated=report.updated, unchanged=report.unchanged)
     return report
 
 

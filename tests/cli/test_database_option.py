@@ -17,6 +17,7 @@ from tests.conftest import BACKEND, create_postgres_database, drop_postgres_data
 # One call of every command that opens the database, with the arguments it needs to get that far.
 COMMANDS = [
     ("db", "analyze"),
+    ("db", "downgrade", "previous", "--yes"),
     ("clients", "list"),
     ("clients", "add", "--org", "944117784", "--scopes", "ingest", "--jwks", "{jwks}"),
     ("clients", "revoke", "stafett-0000"),
