@@ -13,7 +13,8 @@ from hub.access import policy
 from hub.access.policy import Visibility
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
-from hub.cases.models import AssignmentStatus, Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant, next_version
+from hub.cases.entries import next_version_row, write_entry
+from hub.cases.models import AssignmentStatus, Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
 from hub.cases.schemas import (
     CaseClose,
     CaseCreate,
@@ -121,12 +122,14 @@ def _check_author(session: Session, organization_id: uuid.UUID | None) -> None:
         organizations.get_organization(session, organization_id=organization_id)
 
 
-def append_entry(session: Session, *, case: Case, data: EntryCreate, **provenance: str | None) -> Entry:
+def append_entry(
+    session: Session, *, case: Case, data: EntryCreate, author_guardian_id: uuid.UUID | None = None, **provenance: str | None
+) -> Entry:
     require_open(case)
     _check_author(session, data.author_organization_id)
     if data.author_kind == AuthorKind.organization and data.author_organization_id is None:
         raise InvalidInput("an entry by an organisation needs author_organization_id", location="author_organization_id")
-    entry = Entry(
+    return write_entry(session, dict(
         case_id=case.id,
         lineage_id=uuid.uuid4(),
         version=1,
@@ -135,6 +138,7 @@ def append_entry(session: Session, *, case: Case, data: EntryCreate, **provenanc
         sensitivity=data.sensitivity,
         author_kind=data.author_kind,
         author_organization_id=data.author_organization_id,
+        author_guardian_id=author_guardian_id,
         author_name=data.author_name,
         occurred_at=data.occurred_at,
         text=data.text,
@@ -142,9 +146,7 @@ def append_entry(session: Session, *, case: Case, data: EntryCreate, **provenanc
         payload=data.payload,
         related=[str(r) for r in data.related],
         **provenance,
-    )
-    repository.add(session, entry)
-    return entry
+    ), origin="api")
 
 
 def get_entry(session: Session, *, case: Case, entry_id: uuid.UUID) -> Entry:
@@ -161,9 +163,8 @@ def new_version(session: Session, *, previous: Entry, reason: str, **changes: ob
         raise Conflict(
             f"entry {previous.id} was already corrected; correct the latest version ({latest.version}, id {latest.id})"
         )
-    entry = next_version(previous, reason=reason, **{k: v for k, v in changes.items() if v is not None})
-    repository.add(session, entry)
-    return entry
+    row = next_version_row(previous, reason=reason, **{k: v for k, v in changes.items() if v is not None})
+    return write_entry(session, row, origin="api")
 
 
 def correct_entry(session: Session, *, case: Case, entry: Entry, data: EntryCorrection) -> Entry:

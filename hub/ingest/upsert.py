@@ -7,7 +7,6 @@ measures, evaluations and consents, each keyed by (source system, record type, s
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -32,7 +31,8 @@ from hub.canonical.records import (
 )
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
-from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant, next_version
+from hub.cases.entries import next_version_row, write_entry_versions
+from hub.cases.models import Case, Evaluation, Goal, Measure, Participant
 from hub.children import demographics
 from hub.children import service as children_service
 from hub.children.demographics import DemographicSource
@@ -42,32 +42,13 @@ from hub.core.errors import InvalidInput
 from hub.db.base import utcnow
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
 from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
+from hub.ingest.ledger import NewKey, SourceLedger, content_hash
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
 from hub.organizations import repository as org_repository
 from hub.organizations.models import Organization, OrganizationIdentifier
 
 _CHUNK = 500
-
-
-def content_hash(record: BaseModel) -> str:
-    return hashlib.sha256(record.model_dump_json().encode()).hexdigest()
-
-
-class NewKey:
-    """A source key made by this run: inserted in one statement at its end (ORM objects cost ~10x per row)."""
-
-    __slots__ = ("case_id", "content_hash", "raw_checksum", "record_type", "source_id", "target_id")
-
-    def __init__(self, record_type: str, source_id: str, target_id: uuid.UUID, case_id: uuid.UUID | None,
-                 content_hash: str, raw_checksum: str):
-        self.record_type, self.source_id, self.target_id = record_type, source_id, target_id
-        self.case_id, self.content_hash, self.raw_checksum = case_id, content_hash, raw_checksum
-
-    def row(self, source_system: str) -> dict[str, Any]:
-        return {"id": uuid.uuid4(), "source_system": source_system, "record_type": self.record_type,
-                "source_id": self.source_id, "target_id": self.target_id, "case_id": self.case_id,
-                "content_hash": self.content_hash, "raw_checksum": self.raw_checksum, "updated_at": utcnow()}
 
 
 def _dump(items: Iterable[BaseModel]) -> list[dict[str, Any]]:
@@ -100,8 +81,7 @@ class BatchWriter:
         self.municipality = municipality
         self.default_municipality = default_municipality
         self.report = report
-        self.keys: dict[tuple[str, str], SourceKey | NewKey] = {}
-        self.new_keys: list[NewKey] = []
+        self.ledger = SourceLedger(session, source_system=source_system, raw_checksum=raw_checksum)
         self.new_entry_rows: list[dict[str, Any]] = []  # inserted in one statement at the end of the run
         self.new_measure_rows: list[dict[str, Any]] = []  # likewise: new measures without evaluations
         self.orgs: dict[str, Organization] = {}
@@ -133,7 +113,7 @@ class BatchWriter:
         }
 
     def preload_keys(self) -> None:
-        ids = sorted(
+        self.ledger.preload(
             {r.source_id for part in self._record_lists() for r in part}
             | {
                 e.source_id or f"{m.source_id}#evaluation-{index}"
@@ -141,36 +121,18 @@ class BatchWriter:
                 for index, e in enumerate(m.evaluations)
             }
         )
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            rows = self.session.scalars(
-                select(SourceKey).where(SourceKey.source_system == self.source_system, SourceKey.source_id.in_(chunk))
-            )
-            for key in rows:
-                self.keys[(key.record_type, key.source_id)] = key
 
     def _record_lists(self) -> list[list[Any]]:
         b = self.batch
         return [b.organizations, b.children, b.case_facts, b.guardians, b.entries, b.goals, b.measures, b.consents]
 
-    def outcome(self, record_type: str, source_id: str, digest: str) -> tuple[SourceKey | None, str]:
-        key = self.keys.get((record_type, source_id))
-        if key is None:
-            return None, "created"
-        return key, "unchanged" if key.content_hash == digest else "updated"
+    def outcome(self, record_type: str, source_id: str, digest: str) -> tuple[SourceKey | NewKey | None, str]:
+        return self.ledger.outcome(record_type, source_id, digest)
 
     def remember(
         self, record_type: str, source_id: str, digest: str, target_id: uuid.UUID, case_id: uuid.UUID | None = None
     ) -> None:
-        key = self.keys.get((record_type, source_id))
-        if key is None:
-            key = NewKey(record_type, source_id, target_id, case_id, digest, self.raw_checksum)
-            self.new_keys.append(key)
-            self.keys[(record_type, source_id)] = key
-        elif key.content_hash != digest:
-            key.content_hash, key.raw_checksum, key.target_id = digest, self.raw_checksum, target_id
-            if case_id is not None:
-                key.case_id = case_id
+        self.ledger.remember(record_type, source_id, digest, target_id, case_id)
 
     def warn(self, code: str, message: str, path: str | None = None) -> None:
         self.report.warnings.append(ReportWarning(code=code, message=message, path=path))
@@ -210,11 +172,9 @@ class BatchWriter:
             self.session.execute(insert(Measure.__table__), self.new_measure_rows)
             self.new_measure_rows = []
         if self.new_entry_rows:
-            self.session.execute(insert(Entry.__table__), self.new_entry_rows)
+            write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
             self.new_entry_rows = []
-        if self.new_keys:
-            self.session.execute(insert(SourceKey.__table__), [key.row(self.source_system) for key in self.new_keys])
-            self.new_keys = []
+        self.ledger.write()
 
     # --- organisations ---------------------------------------------------------------------------------------
 
@@ -547,8 +507,7 @@ class BatchWriter:
             return None
         guardian = self.guardians.get(ref)
         if guardian is None:
-            key = self.keys.get(("guardian", ref))
-            return key.target_id if key else None
+            return self.ledger.target("guardian", ref)
         return guardian.id
 
     # --- entries ---------------------------------------------------------------------------------------------
@@ -627,7 +586,7 @@ class BatchWriter:
         for entry, rec in self.new_entries.values():
             related = []
             for ref in rec.related_refs:
-                key = self.keys.get(("entry", ref))
+                key = self.ledger.get("entry", ref)
                 if key is None:
                     self.warn("unknown-related-entry", f"entry {rec.source_id} links to unknown entry {ref!r}")
                 else:
@@ -635,7 +594,7 @@ class BatchWriter:
             entry["related"] = related
 
     def retract_measure(self, source_id: str) -> None:
-        key = self.keys.get(("measure", source_id))
+        key = self.ledger.get("measure", source_id)
         measure = self.session.get(Measure, key.target_id) if key else None
         if measure is None:
             self.warn("retraction-of-unknown-record", f"measure {source_id} is retracted but the hub never had it")
@@ -645,7 +604,7 @@ class BatchWriter:
             self.report.count("unchanged")
             return
         measure.retracted = True
-        key.content_hash = _RETRACTED
+        self.ledger.retracted(key)
         self.report.count("updated")
 
     def retract_missing_entries(self) -> None:
@@ -654,28 +613,19 @@ class BatchWriter:
         case_ids = [case.id for case in self.cases.values()]
         if not case_ids:
             return
-        stale = self.session.scalars(
-            select(SourceKey).where(
-                SourceKey.source_system == self.source_system,
-                SourceKey.record_type.in_(("entry", "measure")),
-                SourceKey.case_id.in_(case_ids),
-            )
-        )
-        for key in stale:
+        for key in self.ledger.of_cases(("entry", "measure"), case_ids):
             if (key.record_type, key.source_id) in listed:
                 continue
             if key.record_type == "measure":
-                self.keys[("measure", key.source_id)] = key
                 self.retract_measure(key.source_id)
                 continue
             latest = case_repository.latest_in_lineage(self.session, key.target_id)
             if latest is None or latest.retracted:
                 continue
-            retraction = next_version(
+            self.new_entry_rows.append(next_version_row(
                 latest, reason="no longer in the source's full extract", retracted=True, raw_checksum=self.raw_checksum
-            )
-            self.session.add(retraction)
-            key.content_hash = _RETRACTED  # listing it again later restores it as a new version
+            ))
+            self.ledger.retracted(key)  # listing it again later restores it as a new version
             self.report.count("updated")
 
     # --- goals, measures, evaluations, consents --------------------------------------------------------------
@@ -708,8 +658,8 @@ class BatchWriter:
         goal = self.goals.get(ref)
         if goal is not None:
             return str(goal.id)
-        key = self.keys.get(("goal", ref))
-        return str(key.target_id) if key else None
+        target = self.ledger.target("goal", ref)
+        return str(target) if target else None
 
     def measure(self, rec: MeasureRecord) -> None:
         child = self.child_for(rec.child_ref, f"measure {rec.source_id}")
@@ -813,9 +763,6 @@ class BatchWriter:
                 setattr(consent, column, value)
         self.report.count(outcome)
         self.remember("consent", rec.source_id, digest, consent.id)
-
-
-_RETRACTED = "retracted"  # content hash of a record its source withdrew
 
 
 def _not_mapped(path: str, reason: str) -> NotMapped:

@@ -16,6 +16,7 @@ from hub.archive.models import SourceRecord
 from hub.canonical.records import ChildRecord
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases import repository as cases
+from hub.cases.entries import write_entry_versions
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
 from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
@@ -24,7 +25,7 @@ from hub.identity.resolver import resolve_child
 from hub.organizations import repository as org_repository
 from hub.organizations.models import Organization, OrganizationIdentifier
 from hub.transfer import fingerprint
-from hub.transfer.rows import from_row, to_row
+from hub.transfer.rows import column_values, from_row, to_row, values_to_row
 from hub.transfer.seal import PackageRejected
 
 
@@ -142,8 +143,8 @@ class Importer:
             if row["lineage_id"] not in self.ids:
                 self.new(row["lineage_id"])
             self.new(row["id"])
-        for row in rows:
-            entry = from_row(
+        self.written["entries"] = write_entry_versions(self.session, [
+            column_values(
                 Entry, row, exclude=("id",),
                 id=self.ids[row["id"]], case_id=case.id, lineage_id=self.ids[row["lineage_id"]],
                 previous_id=self.ref(row.get("previous_id")),
@@ -151,9 +152,8 @@ class Importer:
                 author_guardian_id=self.ref(row.get("author_guardian_id")),
                 related=[str(self.ids.get(r, r)) for r in row.get("related") or []],
             )
-            self.session.add(entry)
-            self.written["entries"].append(entry)
-        self.session.flush()
+            for row in rows
+        ], origin="transfer")
 
     def goals_and_measures(self, case: Case) -> None:
         for row in self.claims["goals"]:
@@ -201,7 +201,7 @@ class Importer:
         child = self.session.get(Child, case.child_id)
         got = fingerprint.checksum(
             case=self.claims["case"],
-            entries=[to_row(e) for e in self.written["entries"]],
+            entries=[values_to_row(e) for e in self.written["entries"]],
             goals=[to_row(g) for g in self.written["goals"]],
             measures=[to_row(m) for m in self.written["measures"]],
             evaluations=[to_row(e) for e in self.written["evaluations"]],
