@@ -28,6 +28,9 @@ from hub.cases.schemas import (
 )
 from hub.children.models import Child
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hub.core.ownership import owner_key
+from hub.events import service as events
+from hub.events.models import EventKind
 from hub.organizations import service as organizations
 
 
@@ -37,7 +40,7 @@ def _now() -> datetime:
 
 def typed_in_by(organization_id: uuid.UUID) -> dict[str, str]:
     """Provenance of a fact an organisation typed into the hub through the API (it stays that organisation's own)."""
-    return {"source_system": f"{organization_id}|api", "source_format": "api"}
+    return {"source_system": owner_key(organization_id, "api"), "source_format": "api"}
 
 
 def require_open(case: Case) -> None:
@@ -65,11 +68,37 @@ def create_case(session: Session, *, child: Child, data: CaseCreate) -> Case:
         organizations.get_organization(session, organization_id=p.organization_id)
         case.participants.append(Participant(organization_id=p.organization_id, role=p.role))
     repository.add(session, case)
+    case_opened(session, case=case, origin="api")
     if data.coordinator:
         # The first holder opens the log: there is nobody to hand over from, so the baton starts accepted.
         first = _assignment(session, case=case, data=data.coordinator)
         first.status, first.decided_at, first.started_at = AssignmentStatus.accepted, _now(), _now()
+        coordinator_changed(session, case=case, assignment=first)
     return case
+
+
+def case_opened(session: Session, *, case: Case, origin: str) -> None:
+    """The `case.opened` event (a REST create, a transfer import; bulk ingest writes its rows with `case_opened_row`)."""
+    events.record_many(session, [case_opened_row(case, origin=origin)])
+
+
+def case_opened_row(case: Case, *, origin: str) -> dict[str, object]:
+    return events.event_row(EventKind.case_opened, case_id=case.id, child_id=case.child_id, subject_id=case.id,
+                            data={"municipality": case.municipality, "bti_level": case.bti_level, "origin": origin})
+
+
+def set_level(session: Session, *, case: Case, level: int, origin: str) -> None:
+    """The one place a case's BTI level changes, with its `case.level_changed` event (nothing when it stays)."""
+    if level == case.bti_level:
+        return
+    events.record(session, EventKind.case_level_changed, case_id=case.id, child_id=case.child_id, subject_id=case.id,
+                  data={"from": case.bti_level, "to": level, "origin": origin})
+    case.bti_level = level
+
+
+def coordinator_changed(session: Session, *, case: Case, assignment: CoordinatorAssignment) -> None:
+    events.record(session, EventKind.coordinator_changed, case_id=case.id, child_id=case.child_id,
+                  subject_id=assignment.id, organization_id=assignment.organization_id)
 
 
 def list_cases(
@@ -100,7 +129,7 @@ def add_participant(session: Session, *, case: Case, organization_id: uuid.UUID,
 
 def change_level(session: Session, *, case: Case, data: LevelChange) -> Case:
     require_open(case)
-    case.bti_level = data.bti_level
+    set_level(session, case=case, level=data.bti_level, origin="api")
     session.flush()
     return case
 
@@ -357,6 +386,7 @@ def accept_coordinator(
     assignment.status, assignment.decided_at, assignment.started_at = AssignmentStatus.accepted, now, now
     _touch(case)
     session.flush()
+    coordinator_changed(session, case=case, assignment=assignment)
     return assignment
 
 

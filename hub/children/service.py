@@ -16,6 +16,7 @@ from hub.children.demographics import DemographicSource, record_demographics
 from hub.children.models import Child, ChildIdentifier, Guardian
 from hub.children.schemas import ChildCreate, GuardianCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.ownership import owner_key
 from hub.identity.numbers import is_d_number
 from hub.organizations.models import Organization
 
@@ -65,7 +66,7 @@ def create_child(session: Session, *, data: ChildCreate, source_organization: Or
         preferred_language=data.preferred_language, languages=data.languages, address=data.address,
     )
     scope = str(source_organization.id) if source_organization else "hub"
-    source = DemographicSource(organization=source_organization, source_system=f"{scope}|api", source_format="api")
+    source = DemographicSource(organization=source_organization, source_system=owner_key(scope, "api"), source_format="api")
     record_demographics(session, child=child, record=record, source=source, services=frozenset(), new_child=True)
     return repository.add(session, child)
 

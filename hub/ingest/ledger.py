@@ -20,8 +20,13 @@ _CHUNK = 500
 RETRACTED = "retracted"  # content hash of a record its source withdrew: listing it again later restores it
 
 
+# Fields that say how to apply a record, not what it holds: left out of its hash, so that a field added to the
+# canonical records does not make every earlier record look changed on its next re-send.
+_NOT_CONTENT = {"retracts"}
+
+
 def content_hash(record: BaseModel) -> str:
-    return hashlib.sha256(record.model_dump_json().encode()).hexdigest()
+    return hashlib.sha256(record.model_dump_json(exclude=_NOT_CONTENT & set(type(record).model_fields)).encode()).hexdigest()
 
 
 class NewKey:

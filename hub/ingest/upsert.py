@@ -32,12 +32,15 @@ from hub.canonical.records import (
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
 from hub.cases.entries import next_version_row, write_entry_versions
+from hub.cases import service as cases_service
 from hub.cases.models import Case, Evaluation, Goal, Measure, Participant
 from hub.children import demographics
 from hub.children import service as children_service
 from hub.children.demographics import DemographicSource
 from hub.children.models import Child, DemographicVersion, Guardian
+from hub.consent import service as consent_service
 from hub.consent.models import Consent
+from hub.events import service as events
 from hub.core.errors import InvalidInput
 from hub.db.base import utcnow
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
@@ -45,7 +48,7 @@ from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_tw
 from hub.ingest.ledger import NewKey, SourceLedger, content_hash
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
-from hub.organizations import repository as org_repository
+from hub.organizations import service as organizations_service
 from hub.organizations.models import Organization, OrganizationIdentifier
 
 _CHUNK = 500
@@ -84,6 +87,7 @@ class BatchWriter:
         self.ledger = SourceLedger(session, source_system=source_system, raw_checksum=raw_checksum)
         self.new_entry_rows: list[dict[str, Any]] = []  # inserted in one statement at the end of the run
         self.new_measure_rows: list[dict[str, Any]] = []  # likewise: new measures without evaluations
+        self.events: list[dict[str, Any]] = []  # domain events of the run's cases and consents, in one INSERT at the end
         self.orgs: dict[str, Organization] = {}
         self.children: dict[str, Child] = {}
         self.created_children: set[uuid.UUID] = set()  # made by this run: they have no case yet
@@ -174,6 +178,8 @@ class BatchWriter:
         if self.new_entry_rows:
             write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
             self.new_entry_rows = []
+        events.record_many(self.session, self.events)
+        self.events = []
         self.ledger.write()
 
     # --- organisations ---------------------------------------------------------------------------------------
@@ -183,24 +189,22 @@ class BatchWriter:
         key, outcome = self.outcome("organization", rec.source_id, digest)
         org = self.session.get(Organization, key.target_id) if key else None
         if org is None:
-            org = self._find_org(rec)
-            if org is None:
-                orgnr = next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None)
-                org = Organization(
+            org, created = organizations_service.match_or_create(
+                self.session, orgnr=None, identifiers=[(i.system, i.value) for i in rec.identifiers],
+                new=lambda: Organization(
                     id=uuid.uuid4(),
                     name=rec.name or "(organisation without a name)",
                     sector=rec.sector,
-                    orgnr=orgnr,
+                    orgnr=next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None),
                     kommunenummer=rec.kommunenummer,
                     identifiers=[
                         OrganizationIdentifier(system=i.system, value=i.value)
                         for i in rec.identifiers
                         if i.system != ORGNR_SYSTEM
                     ],
-                )
-                self.session.add(org)
-                self.session.flush()
-            else:
+                ),
+            )
+            if not created:
                 outcome = "unchanged"  # linked to the registry's organisation; nothing of it changes
         elif outcome == "updated":
             outcome = "unchanged"  # a payload's later version of it changes nothing in the registry either
@@ -214,17 +218,6 @@ class BatchWriter:
         self.orgs[rec.source_id] = org
         self.report.count(outcome)
         self.remember("organization", rec.source_id, digest, org.id)
-
-    def _find_org(self, rec: OrganizationRecord) -> Organization | None:
-        for ident in rec.identifiers:
-            found = (
-                org_repository.by_orgnr(self.session, ident.value)
-                if ident.system == ORGNR_SYSTEM
-                else org_repository.by_identifier(self.session, ident.system, ident.value)
-            )
-            if found is not None:
-                return found
-        return None
 
     def org_for(self, ref: str | None, path: str) -> Organization | None:
         if ref is None:
@@ -360,6 +353,7 @@ class BatchWriter:
             if case is None:
                 case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=0)
                 self.session.add(case)  # flushed with the rest of the batch
+                self.events.append(cases_service.case_opened_row(case, origin="ingest"))
                 self.report.touch(self.report.cases_opened, case.id)
             self.cases[child.id] = case
             self.report.touch(self.report.cases, case.id)
@@ -460,8 +454,8 @@ class BatchWriter:
         if outcome != "unchanged":
             for participant in rec.participants:
                 self.participate(case, self.org_for(participant.org_ref, f"case {rec.source_id}"), participant.role)
-            if rec.bti_level is not None and rec.bti_level != case.bti_level and case.status == CaseStatus.open:
-                case.bti_level = rec.bti_level
+            if rec.bti_level is not None and case.status == CaseStatus.open:
+                cases_service.set_level(self.session, case=case, level=rec.bti_level, origin="ingest")
         self.report.count(outcome)
         self.remember("case_fact", rec.source_id, digest, case.id, case.id)
 
@@ -516,7 +510,7 @@ class BatchWriter:
         child = self.child_for(rec.child_ref, f"entry {rec.source_id}")
         if child is None:
             return
-        if rec.retracted and rec.payload.get("retracts") == "measure":
+        if rec.retracted and rec.retracts == "measure":
             self.retract_measure(rec.source_id)  # only the sender's own measures: its keys are its own
             return
         digest = content_hash(rec)
@@ -761,6 +755,9 @@ class BatchWriter:
             consent.document_ref, consent.revoked_at, consent.status = rec.document_ref, rec.revoked_at, rec.status
             for column, value in self.provenance(rec.source_id).items():
                 setattr(consent, column, value)
+            self.events.append(consent_service.consent_changed_row(
+                consent, change="recorded" if outcome == "created" else "updated",
+                organization_id=self.sender_organization.id if self.sender_organization else None))
         self.report.count(outcome)
         self.remember("consent", rec.source_id, digest, consent.id)
 

@@ -9,20 +9,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.archive.models import SourceRecord
 from hub.canonical.records import ChildRecord
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases import repository as cases
+from hub.cases import service as cases_service
 from hub.cases.entries import write_entry_versions
+from hub.consent import service as consent_service
+from hub.core.ownership import owner_key
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
 from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.identity.resolver import resolve_child
-from hub.organizations import repository as org_repository
+from hub.organizations import service as organizations
 from hub.organizations.models import Organization, OrganizationIdentifier
 from hub.transfer import fingerprint
 from hub.transfer.rows import column_values, from_row, to_row, values_to_row
@@ -70,20 +72,11 @@ class Importer:
     # --- people and organisations ---------------------------------------------------------------------------
 
     def organization(self, row: dict[str, Any]) -> None:
-        found = org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None
-        for ident in row.get("identifiers", []):
-            found = found or org_repository.by_identifier(self.session, ident["system"], ident["value"])
-        found = found or self.session.get(Organization, uuid.UUID(row["id"]))
-        if found is None:
-            try:
-                with self.session.begin_nested():
-                    created = from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])])
-                    self.session.add(created)
-                found = created
-            except IntegrityError:  # a concurrent import (PostgreSQL) created it first: use that one
-                found = (org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None) or self.session.get(Organization, uuid.UUID(row["id"]))
-                if found is None:
-                    raise
+        found, _ = organizations.match_or_create(
+            self.session, orgnr=row.get("orgnr"), identifiers=[(i["system"], i["value"]) for i in row.get("identifiers", [])],
+            fallback=lambda: self.session.get(Organization, uuid.UUID(row["id"])),
+            new=lambda: from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])]),
+        )
         self.ids[row["id"]] = found.id
         self.orgs[found.id] = found
 
@@ -95,7 +88,7 @@ class Importer:
         child = resolution.child
         row = self.claims["child"].get("row", {})
         source = DemographicSource(
-            organization=None, source_system=f"transfer|{self.received_from}"[:200], source_format="transfer",
+            organization=None, source_system=owner_key("transfer", self.received_from)[:200], source_format="transfer",
             raw_checksum=self.claims.get("content_sha256"),
         )
         record_demographics(
@@ -128,6 +121,8 @@ class Importer:
             case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=row["bti_level"])
             case.opened_at = datetime.fromisoformat(row["opened_at"])
             self.session.add(case)
+            self.session.flush()
+            cases_service.case_opened(self.session, case=case, origin="transfer")
         case.received_from = self.received_from
         self.ids[row["id"]] = case.id
         for p in self.claims["participants"]:
@@ -187,6 +182,8 @@ class Importer:
                 organization_ids=[str(self.ids[o]) for o in row.get("organization_ids") or [] if o in self.ids],
             )
             self.session.add(consent)
+            self.session.flush()
+            consent_service.consent_changed(self.session, consent=consent, change="received")
 
     def source_records(self) -> None:
         for row in self.claims["source_records"]:
