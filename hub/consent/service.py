@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from hub.children.models import Child
 from hub.consent.models import Consent
+from hub.canonical.records import ConsentRecord
 from hub.events import service as events
 from hub.events.models import EventKind
 from hub.consent.schemas import ConsentCreate
@@ -59,6 +60,29 @@ def record_consent(
     session.flush()
     consent_changed(session, consent=consent, change="recorded", organization_id=recorded_by.id if recorded_by else None)
     return consent
+
+
+def apply_source_record(
+    session: Session, *, child: Child, consent: Consent | None, record: ConsentRecord, guardian_id: uuid.UUID | None,
+    organization_ids: list[uuid.UUID], provenance: dict[str, str | None], recorded_by: uuid.UUID | None,
+) -> tuple[Consent, dict[str, object]]:
+    """Write a source system's record of a consent onto `consent` (None: a new one); the consent and its
+    `consent.changed` event row (the caller writes a batch's events in one INSERT)."""
+    change = "updated"
+    if consent is None:
+        consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=record.given_by.value)
+        session.add(consent)
+        change = "recorded"
+    consent.given_by = record.given_by.value
+    consent.guardian_id = guardian_id
+    consent.organization_ids = [str(o) for o in organization_ids]
+    consent.sectors = [s.value for s in record.sectors]
+    consent.categories = [c.value for c in record.categories]
+    consent.purpose, consent.valid_from, consent.valid_to = record.purpose, record.valid_from, record.valid_to
+    consent.document_ref, consent.revoked_at, consent.status = record.document_ref, record.revoked_at, record.status
+    for column, value in provenance.items():
+        setattr(consent, column, value)
+    return consent, consent_changed_row(consent, change=change, organization_id=recorded_by)
 
 
 def consent_changed(session: Session, *, consent: Consent, change: str, organization_id: uuid.UUID | None = None) -> None:

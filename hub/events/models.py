@@ -24,6 +24,8 @@ class EventKind(StrEnum):
     coordinator_changed = "coordinator.changed"  # a new holder accepted the baton
     consent_changed = "consent.changed"  # a consent or legal basis recorded, changed or revoked
     transfer_received = "transfer.received"  # a case accepted from another hub
+    # No "measure.due" yet: a measure's evaluation_due is a date that passes, not a write; the event belongs to the
+    # scheduled job that will notice it (the notifications issue), not to a writer.
 
 
 class DomainEvent(Base):

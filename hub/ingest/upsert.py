@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.canonical.records import (
@@ -29,7 +29,7 @@ from hub.canonical.records import (
     ParsedBatch,
     ReportWarning,
 )
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
+from hub.canonical.vocab import ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
 from hub.cases.entries import next_version_row, write_entry_versions
 from hub.cases import service as cases_service
@@ -173,7 +173,7 @@ class BatchWriter:
     def insert_new_rows(self) -> None:
         """New measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
         if self.new_measure_rows:
-            self.session.execute(insert(Measure.__table__), self.new_measure_rows)
+            cases_service.write_new_measures(self.session, self.new_measure_rows)
             self.new_measure_rows = []
         if self.new_entry_rows:
             write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
@@ -470,27 +470,14 @@ class BatchWriter:
             return
         digest = content_hash(rec)
         key, outcome = self.outcome("guardian", rec.source_id, digest)
-        national_id = next((i.value for i in rec.identifiers if i.system in NATIONAL_ID_SYSTEMS), None)
         guardian = self.session.get(Guardian, key.target_id) if key else None
-        if guardian is None and national_id:
-            guardian = next((g for g in child.guardians if g.national_id == national_id), None)
-            outcome = "updated" if guardian is not None else outcome
-        if guardian is None:
-            guardian = Guardian(id=uuid.uuid4(), child_id=child.id)
-            child.guardians.append(guardian)
-            outcome = "created"
-        if outcome != "unchanged":
-            guardian.names = _dump(rec.names)
-            guardian.identifiers = _dump(rec.identifiers)
-            # (a payload only asks for log access: the case's coordinator grants it)
-            children_service.source_says(guardian=guardian, national_id=national_id, may_see_log=rec.may_see_log)
-            guardian.relation = rec.relation
-            guardian.parental_responsibility = rec.parental_responsibility
-            guardian.contact = _dump(rec.contact)
-            guardian.address = rec.address.model_dump(mode="json", exclude_none=True) if rec.address else None
-            guardian.extra = rec.extra
-            for column, value in self.provenance(rec.source_id).items():
-                setattr(guardian, column, value)
+        if guardian is None or outcome != "unchanged":  # (matched by national id, or made, when the key's row is gone)
+            guardian, created = children_service.apply_guardian_record(
+                child=child, guardian=guardian, record=rec, provenance=self.provenance(rec.source_id))
+            if created:
+                outcome = "created"
+            elif outcome == "created" or key is not None and outcome == "unchanged":
+                outcome = "updated"
         self.session.flush()
         self.guardians[rec.source_id] = guardian
         self.report.count(outcome)
@@ -739,25 +726,15 @@ class BatchWriter:
         digest = content_hash(rec)
         key, outcome = self.outcome("consent", rec.source_id, digest)
         consent = self.session.get(Consent, key.target_id) if key else None
-        if consent is None:
-            consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=rec.given_by.value)
-            self.session.add(consent)
-            outcome = "created"
-        if outcome != "unchanged":
-            consent.given_by = rec.given_by.value
-            consent.guardian_id = self.guardian_id(rec.guardian_ref)
-            consent.organization_ids = [
-                str(org.id) for org in (self.org_for(ref, f"consent {rec.source_id}") for ref in rec.org_refs) if org
-            ]
-            consent.sectors = [s.value for s in rec.sectors]
-            consent.categories = [c.value for c in rec.categories]
-            consent.purpose, consent.valid_from, consent.valid_to = rec.purpose, rec.valid_from, rec.valid_to
-            consent.document_ref, consent.revoked_at, consent.status = rec.document_ref, rec.revoked_at, rec.status
-            for column, value in self.provenance(rec.source_id).items():
-                setattr(consent, column, value)
-            self.events.append(consent_service.consent_changed_row(
-                consent, change="recorded" if outcome == "created" else "updated",
-                organization_id=self.sender_organization.id if self.sender_organization else None))
+        if consent is None or outcome != "unchanged":
+            consent, event = consent_service.apply_source_record(
+                self.session, child=child, consent=consent, record=rec, guardian_id=self.guardian_id(rec.guardian_ref),
+                organization_ids=[org.id for org in (self.org_for(ref, f"consent {rec.source_id}") for ref in rec.org_refs) if org],
+                provenance=self.provenance(rec.source_id),
+                recorded_by=self.sender_organization.id if self.sender_organization else None,
+            )
+            outcome = "created" if event["data"]["change"] == "recorded" else outcome
+            self.events.append(event)
         self.report.count(outcome)
         self.remember("consent", rec.source_id, digest, consent.id)
 

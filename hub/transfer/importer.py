@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from hub.archive.models import SourceRecord
 from hub.canonical.records import ChildRecord
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases import repository as cases
 from hub.cases import service as cases_service
 from hub.cases.entries import write_entry_versions
@@ -21,6 +20,7 @@ from hub.consent import service as consent_service
 from hub.core.ownership import owner_key
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
 from hub.children.demographics import DemographicSource, record_demographics, services_of
+from hub.children import service as children_service
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.identity.resolver import resolve_child
@@ -102,10 +102,8 @@ class Importer:
 
     def guardians(self, child: Child) -> None:
         for row in self.claims["guardians"]:
-            national_id = row.get("national_id") or next(
-                (i.get("value") for i in row.get("identifiers") or [] if i.get("system") in NATIONAL_ID_SYSTEMS), None
-            )
-            existing = next((g for g in child.guardians if national_id and g.national_id == national_id), None)
+            national_id = row.get("national_id") or children_service.national_id_of(row.get("identifiers") or [])
+            existing = children_service.guardian_by_national_id(child, national_id)
             if existing is None:
                 existing = from_row(Guardian, row, exclude=("id",), id=uuid.uuid4(), child_id=child.id)
                 child.guardians.append(existing)
