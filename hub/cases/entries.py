@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from hub.canonical.vocab import AuthorKind, Sensitivity
@@ -53,7 +53,7 @@ def write_entry_versions(session: Session, rows: Iterable[dict[str, Any]], *, or
     if not written:
         return written
     session.flush()  # the cases (and earlier versions) the rows point to
-    session.execute(insert(Entry.__table__), written)
+    session.execute(insert(cast(Table, Entry.__table__)), written)
     children: dict[uuid.UUID, uuid.UUID | None] = {}
     for row in written:
         if row["case_id"] not in children:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+from typing import cast
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from hub.access import policy
@@ -269,7 +271,7 @@ def add_measure(session: Session, *, case: Case, data: MeasureCreate, **provenan
 def write_new_measures(session: Session, rows: list[dict[str, object]]) -> None:
     """New measures (without evaluations) as rows in one INSERT: a bulk ingest's (an ORM object costs ~10x per row)."""
     if rows:
-        session.execute(insert(Measure.__table__), rows)
+        session.execute(insert(cast(Table, Measure.__table__)), rows)
 
 
 def _touch(case: Case) -> None:

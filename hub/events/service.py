@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from hub.db.base import utcnow
@@ -34,7 +34,7 @@ def record_many(session: Session, rows: Iterable[dict[str, Any]]) -> int:
     """Insert the rows of `event_row` in one statement; how many."""
     rows = list(rows)
     if rows:
-        session.execute(insert(DomainEvent.__table__), rows)
+        session.execute(insert(cast(Table, DomainEvent.__table__)), rows)
     return len(rows)
 
 

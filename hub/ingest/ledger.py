@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from hub.db.base import utcnow
@@ -102,5 +102,5 @@ class SourceLedger:
     def write(self) -> None:
         """The run's new keys in one INSERT (after the rows they point to)."""
         if self.new_keys:
-            self.session.execute(insert(SourceKey.__table__), [key.row(self.source_system) for key in self.new_keys])
+            self.session.execute(insert(cast(Table, SourceKey.__table__)), [key.row(self.source_system) for key in self.new_keys])
             self.new_keys = []
