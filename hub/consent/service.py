@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.canonical.records import ConsentRecord
 from hub.children.models import Child
 from hub.consent.models import Consent
-from hub.canonical.records import ConsentRecord
-from hub.events import service as events
-from hub.events.models import EventKind
 from hub.consent.schemas import ConsentCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.ownership import owner_key, owning_organization
+from hub.events import service as events
+from hub.events.models import EventKind
 from hub.organizations.models import Organization
 
 

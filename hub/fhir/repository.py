@@ -13,8 +13,8 @@ from hub.cases import repository as cases
 from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Guardian
 from hub.consent.models import Consent
-from hub.ingest.models import SourceKey
 from hub.core.ownership import owner_prefix
+from hub.ingest.models import SourceKey
 
 _CHUNK = 500
 

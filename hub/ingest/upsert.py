@@ -31,8 +31,8 @@ from hub.canonical.records import (
 )
 from hub.canonical.vocab import ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
-from hub.cases.entries import next_version_row, write_entry_versions
 from hub.cases import service as cases_service
+from hub.cases.entries import next_version_row, write_entry_versions
 from hub.cases.models import Case, Evaluation, Goal, Measure, Participant
 from hub.children import demographics
 from hub.children import service as children_service
@@ -40,9 +40,9 @@ from hub.children.demographics import DemographicSource
 from hub.children.models import Child, DemographicVersion, Guardian
 from hub.consent import service as consent_service
 from hub.consent.models import Consent
-from hub.events import service as events
 from hub.core.errors import InvalidInput
 from hub.db.base import utcnow
+from hub.events import service as events
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
 from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
 from hub.ingest.ledger import NewKey, SourceLedger, content_hash
@@ -476,7 +476,7 @@ class BatchWriter:
                 child=child, guardian=guardian, record=rec, provenance=self.provenance(rec.source_id))
             if created:
                 outcome = "created"
-            elif outcome == "created" or key is not None and outcome == "unchanged":
+            elif outcome == "created" or (key is not None and outcome == "unchanged"):
                 outcome = "updated"
         self.session.flush()
         self.guardians[rec.source_id] = guardian

@@ -16,13 +16,13 @@ from hub.canonical.records import ChildRecord
 from hub.cases import repository as cases
 from hub.cases import service as cases_service
 from hub.cases.entries import write_entry_versions
-from hub.consent import service as consent_service
-from hub.core.ownership import owner_key
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
-from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children import service as children_service
+from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
+from hub.consent import service as consent_service
 from hub.consent.models import Consent
+from hub.core.ownership import owner_key
 from hub.identity.resolver import resolve_child
 from hub.organizations import service as organizations
 from hub.organizations.models import Organization, OrganizationIdentifier
