@@ -45,6 +45,7 @@ class BenchHub:
         db = folder / f"hub-{uuid.uuid4().hex[:8]}.db"
         shutil.copyfile(template, db)
         settings.setdefault("secrets_dir", template.parent / "secrets")  # the template's keys were encrypted under these
+        settings.setdefault("public_url", "http://testserver")  # the TestClient's base URL: the token audience
         self.app = create_app(Settings(database_url=f"sqlite:///{db}", municipality="1106", **settings))
         self.client = TestClient(self.app)
         self.client.__enter__()

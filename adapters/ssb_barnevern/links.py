@@ -67,10 +67,10 @@ def retraction(ctx: MappingContext, *, element_type: str, ident: str, deleted_on
         sensitivity=Sensitivity.confidential,
         occurred_at=utc(deleted_on),
         text=f"{element_type} slettet i fagsystemet",
-        payload={"record_type": element_type, "ssb_id": ident, "deleted_date": iso(deleted_on),
-                 "retracts": "measure" if element_type == "Tiltak" else "entry"},
+        payload={"record_type": element_type, "ssb_id": ident, "deleted_date": iso(deleted_on)},
         author_org_ref=ctx.org_ref,
         retracted=True,
+        retracts="measure" if element_type == "Tiltak" else "entry",
     )
 
 
@@ -96,7 +96,7 @@ def apply_deletions(sak: etree._Element, ctx: MappingContext, *, entries: dict[s
         if (sid in entries and not entries[sid].retracted) or sid in measures:
             ctx.warn("deleted-and-present", f"{sid} is both listed and marked Slettet; the deletion wins", path)
         measures.pop(sid, None)
-        if sid in entries and not entries[sid].payload.get("retracts"):
+        if sid in entries and entries[sid].retracts is None:
             entries[sid].retracted = True
             entries[sid].payload["deleted_date"] = iso(deleted_on)
         else:

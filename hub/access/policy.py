@@ -16,6 +16,7 @@ from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, Category, ParentalR
 from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
+from hub.core.ownership import owned_by
 from hub.core.settings import Settings
 from hub.organizations.models import Organization
 
@@ -47,7 +48,7 @@ class Visibility:
 
     def pushed_by_me(self, source_system: str | None) -> bool:
         """Records an organisation pushed through ingest are its own, whoever the payload names as author."""
-        return self.own_organization_id is not None and (source_system or "").startswith(f"{self.own_organization_id}|")
+        return owned_by(source_system, self.own_organization_id)
 
     def sees_entry(self, entry: Entry) -> bool:
         return self.pushed_by_me(entry.source_system) or self._sees(entry.category, entry.sensitivity, entry.author_organization_id)

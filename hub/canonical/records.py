@@ -6,7 +6,7 @@ Records point at each other inside one batch by their `source_id` (child_ref, or
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -166,6 +166,9 @@ class EntryRecord(_Record):
     author_name: str | None = None
     related_refs: list[str] = Field(default_factory=list)  # source ids of entries this one links to
     retracted: bool = False  # the source deleted it: the hub records a retraction, never deletes
+    # What a retraction withdraws when the source's deletion names a record of another kind: "measure" retracts the
+    # sender's measure of this source id (not an entry); "entry" (or None) its entry. Set by the adapter only.
+    retracts: Literal["entry", "measure"] | None = None
     version: int | None = None  # the hub's version number on export; adapters leave it empty
     provenance: Provenance | None = None
 

@@ -162,13 +162,6 @@ ENTRY_CONTENT = (
 )
 
 
-def next_version(previous: Entry, *, reason: str, **changes: object) -> Entry:
-    """The next version of an entry's lineage: a copy of `previous` with `changes`; the old row is never touched."""
-    fields = {column: getattr(previous, column) for column in ENTRY_CONTENT}
-    fields.update(changes)
-    return Entry(id=uuid.uuid4(), version=previous.version + 1, previous_id=previous.id, correction_reason=reason, **fields)
-
-
 class Goal(ProvenanceMixin, Base):
     __tablename__ = "goal"
 

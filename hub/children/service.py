@@ -5,17 +5,20 @@ are its creator's version (hub.children.demographics). Keyword-only arguments; t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.canonical.records import ChildRecord
-from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM
+from hub.canonical.records import ChildRecord, GuardianRecord
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM, NATIONAL_ID_SYSTEMS
 from hub.children import repository
 from hub.children.demographics import DemographicSource, record_demographics
 from hub.children.models import Child, ChildIdentifier, Guardian
 from hub.children.schemas import ChildCreate, GuardianCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.ownership import owner_key
 from hub.identity.numbers import is_d_number
 from hub.organizations.models import Organization
 
@@ -65,7 +68,7 @@ def create_child(session: Session, *, data: ChildCreate, source_organization: Or
         preferred_language=data.preferred_language, languages=data.languages, address=data.address,
     )
     scope = str(source_organization.id) if source_organization else "hub"
-    source = DemographicSource(organization=source_organization, source_system=f"{scope}|api", source_format="api")
+    source = DemographicSource(organization=source_organization, source_system=owner_key(scope, "api"), source_format="api")
     record_demographics(session, child=child, record=record, source=source, services=frozenset(), new_child=True)
     return repository.add(session, child)
 
@@ -101,6 +104,46 @@ def source_says(*, guardian: Guardian, national_id: str | None, may_see_log: boo
     guardian.national_id = national_id
     guardian.may_see_log = bool(guardian.may_see_log)
     guardian.log_access_requested = may_see_log
+
+
+def national_id_of(identifiers: Iterable[Any]) -> str | None:
+    """The national id among a person's identifiers (records or JSON rows), if any."""
+    for ident in identifiers:
+        system, value = (ident.get("system"), ident.get("value")) if isinstance(ident, dict) else (ident.system, ident.value)
+        if system in NATIONAL_ID_SYSTEMS:
+            return value
+    return None
+
+
+def guardian_by_national_id(child: Child, national_id: str | None) -> Guardian | None:
+    """The one way a guardian of a child is recognised across sources: by national id (ingest, transfer import)."""
+    if not national_id:
+        return None
+    return next((g for g in child.guardians if g.national_id == national_id), None)
+
+
+def apply_guardian_record(
+    *, child: Child, guardian: Guardian | None, record: GuardianRecord, provenance: dict[str, str | None]
+) -> tuple[Guardian, bool]:
+    """Write a source's record of a guardian of `child` onto `guardian` (None: the one with its national id, else a
+    new one); (guardian, created). A payload only asks for log access: the coordinator grants it."""
+    national_id = national_id_of(record.identifiers)
+    guardian = guardian or guardian_by_national_id(child, national_id)
+    created = guardian is None
+    if guardian is None:
+        guardian = Guardian(id=uuid.uuid4(), child_id=child.id)
+        child.guardians.append(guardian)
+    guardian.names = [n.model_dump(mode="json", exclude_none=True) for n in record.names]
+    guardian.identifiers = [i.model_dump(mode="json", exclude_none=True) for i in record.identifiers]
+    source_says(guardian=guardian, national_id=national_id, may_see_log=record.may_see_log)
+    guardian.relation = record.relation
+    guardian.parental_responsibility = record.parental_responsibility
+    guardian.contact = [c.model_dump(mode="json", exclude_none=True) for c in record.contact]
+    guardian.address = record.address.model_dump(mode="json", exclude_none=True) if record.address else None
+    guardian.extra = record.extra
+    for column, value in provenance.items():
+        setattr(guardian, column, value)
+    return guardian, created
 
 
 def add_guardian(session: Session, *, child: Child, data: GuardianCreate) -> Guardian:

@@ -11,10 +11,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.canonical.records import ConsentRecord
 from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.ownership import owner_key, owning_organization
+from hub.events import service as events
+from hub.events.models import EventKind
 from hub.organizations.models import Organization
 
 
@@ -49,23 +53,51 @@ def record_consent(
         basis=data.basis,
         legal_reference=data.legal_reference,
         covers_guardians=data.covers_guardians,
-        source_system=f"{recorded_by.id}|api" if recorded_by else None,
+        source_system=owner_key(recorded_by.id, "api") if recorded_by else None,
         source_format="api" if recorded_by else None,
     )
     session.add(consent)
     session.flush()
+    consent_changed(session, consent=consent, change="recorded", organization_id=recorded_by.id if recorded_by else None)
     return consent
+
+
+def apply_source_record(
+    session: Session, *, child: Child, consent: Consent | None, record: ConsentRecord, guardian_id: uuid.UUID | None,
+    organization_ids: list[uuid.UUID], provenance: dict[str, str | None], recorded_by: uuid.UUID | None,
+) -> tuple[Consent, dict[str, object]]:
+    """Write a source system's record of a consent onto `consent` (None: a new one); the consent and its
+    `consent.changed` event row (the caller writes a batch's events in one INSERT)."""
+    change = "updated"
+    if consent is None:
+        consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=record.given_by.value)
+        session.add(consent)
+        change = "recorded"
+    consent.given_by = record.given_by.value
+    consent.guardian_id = guardian_id
+    consent.organization_ids = [str(o) for o in organization_ids]
+    consent.sectors = [s.value for s in record.sectors]
+    consent.categories = [c.value for c in record.categories]
+    consent.purpose, consent.valid_from, consent.valid_to = record.purpose, record.valid_from, record.valid_to
+    consent.document_ref, consent.revoked_at, consent.status = record.document_ref, record.revoked_at, record.status
+    for column, value in provenance.items():
+        setattr(consent, column, value)
+    return consent, consent_changed_row(consent, change=change, organization_id=recorded_by)
+
+
+def consent_changed(session: Session, *, consent: Consent, change: str, organization_id: uuid.UUID | None = None) -> None:
+    """The `consent.changed` event of a consent or legal basis recorded, received, updated or revoked."""
+    events.record_many(session, [consent_changed_row(consent, change=change, organization_id=organization_id)])
+
+
+def consent_changed_row(consent: Consent, *, change: str, organization_id: uuid.UUID | None = None) -> dict[str, object]:
+    return events.event_row(EventKind.consent_changed, child_id=consent.child_id, subject_id=consent.id,
+                            organization_id=organization_id, data={"change": change, "basis": consent.basis or "consent"})
 
 
 def recorded_by(consent: Consent) -> uuid.UUID | None:
     """The organisation that recorded a consent or legal basis (through the API or its own ingest), if known."""
-    owner, sep, _ = (consent.source_system or "").partition("|")
-    if not sep:
-        return None
-    try:
-        return uuid.UUID(owner)
-    except ValueError:
-        return None
+    return owning_organization(consent.source_system)
 
 
 def consents_for(session: Session, *, child: Child) -> list[Consent]:
@@ -84,4 +116,5 @@ def revoke(session: Session, *, consent: Consent) -> Consent:
         raise Conflict(f"consent {consent.id} was already revoked")
     consent.revoked_at = datetime.now(UTC)
     session.flush()
+    consent_changed(session, consent=consent, change="revoked")
     return consent

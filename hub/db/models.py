@@ -10,6 +10,7 @@ from hub.cases import models as cases_models  # noqa: F401
 from hub.children import models as children_models  # noqa: F401
 from hub.consent import models as consent_models  # noqa: F401
 from hub.db.base import Base
+from hub.events import models as events_models  # noqa: F401
 from hub.identity import models as identity_models  # noqa: F401
 from hub.ingest import models as ingest_models  # noqa: F401
 from hub.keys import models as keys_models  # noqa: F401

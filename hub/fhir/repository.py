@@ -13,6 +13,7 @@ from hub.cases import repository as cases
 from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Guardian
 from hub.consent.models import Consent
+from hub.core.ownership import owner_prefix
 from hub.ingest.models import SourceKey
 
 _CHUNK = 500
@@ -70,6 +71,6 @@ def source_keys(session: Session, *, sender_scope: str, source_ids: list[str]) -
     for start in range(0, len(source_ids), _CHUNK):
         chunk = source_ids[start : start + _CHUNK]
         found += session.scalars(
-            select(SourceKey).where(SourceKey.source_id.in_(chunk), SourceKey.source_system.startswith(f"{sender_scope}|"))
+            select(SourceKey).where(SourceKey.source_id.in_(chunk), SourceKey.source_system.startswith(owner_prefix(sender_scope)))
         )
     return found

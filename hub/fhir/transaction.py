@@ -16,7 +16,6 @@ from hub.access import guard
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier
-from hub.canonical.vocab import ORGNR_SYSTEM
 from hub.children import repository as children
 from hub.core.errors import PayloadRejected, PayloadTooLarge
 from hub.core.settings import Settings
@@ -24,7 +23,7 @@ from hub.fhir import repository
 from hub.fhir.ids import ENTRY_RESOURCE_TYPES
 from hub.ingest import service as ingest
 from hub.ingest.report import IngestReport
-from hub.organizations import repository as organizations
+from hub.organizations import service as organizations
 
 _RECORD_TYPES = {"child": "Patient", "organization": "Organization", "guardian": "RelatedPerson",
                  "case_fact": "EpisodeOfCare", "goal": "Goal", "measure": "CarePlan", "consent": "Consent"}
@@ -61,8 +60,7 @@ def _existing(session: Session, resource: dict[str, Any], ident: Identifier, whe
         child = children.by_identifier(session, ident.system, ident.value)
         return f"Patient/{child.id}" if child and guard.participates(session, principal, child.id) else None
     if rtype == "Organization":
-        org = (organizations.by_orgnr(session, ident.value) if ident.system == ORGNR_SYSTEM
-               else organizations.by_identifier(session, ident.system, ident.value))
+        org = organizations.match(session, identifiers=[(ident.system, ident.value)])
         return f"Organization/{org.id}" if org else None
     return None  # other types are keyed by the sender's own ids: a re-send updates, never duplicates
 

@@ -17,6 +17,7 @@ from adapters.registry import get_adapter
 from hub.archive.models import SourceRecord
 from hub.canonical import ParsedBatch
 from hub.core.errors import Conflict, PayloadRejected, PayloadTooLarge, UnsupportedMediaType
+from hub.core.ownership import owner_key
 from hub.core.settings import Settings
 from hub.core.validation import check_kommunenummer
 from hub.ingest.models import IngestReceipt
@@ -139,7 +140,7 @@ def _write(
     """Archive the raw bytes and write the parsed batch; the report of what changed."""
     # Keys are scoped to the sending organisation, so one sender can never overwrite another's records.
     scope = str(sender_organization.id) if sender_organization else "unauthenticated"
-    source_system = f"{scope}|{batch.source_system or format_id}"
+    source_system = owner_key(scope, batch.source_system or format_id)
     report = IngestReport(
         format=format_id,
         format_version=batch.format_version,

@@ -7,13 +7,12 @@ measures, evaluations and consents, each keyed by (source system, record type, s
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.canonical.records import (
@@ -30,44 +29,29 @@ from hub.canonical.records import (
     ParsedBatch,
     ReportWarning,
 )
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, ORGNR_SYSTEM, AuthorKind, CaseStatus
+from hub.canonical.vocab import ORGNR_SYSTEM, AuthorKind, CaseStatus
 from hub.cases import repository as case_repository
-from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant, next_version
+from hub.cases import service as cases_service
+from hub.cases.entries import next_version_row, write_entry_versions
+from hub.cases.models import Case, Evaluation, Goal, Measure, Participant
 from hub.children import demographics
 from hub.children import service as children_service
 from hub.children.demographics import DemographicSource
 from hub.children.models import Child, DemographicVersion, Guardian
+from hub.consent import service as consent_service
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
 from hub.db.base import utcnow
+from hub.events import service as events
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
 from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
+from hub.ingest.ledger import NewKey, SourceLedger, content_hash
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
-from hub.organizations import repository as org_repository
+from hub.organizations import service as organizations_service
 from hub.organizations.models import Organization, OrganizationIdentifier
 
 _CHUNK = 500
-
-
-def content_hash(record: BaseModel) -> str:
-    return hashlib.sha256(record.model_dump_json().encode()).hexdigest()
-
-
-class NewKey:
-    """A source key made by this run: inserted in one statement at its end (ORM objects cost ~10x per row)."""
-
-    __slots__ = ("case_id", "content_hash", "raw_checksum", "record_type", "source_id", "target_id")
-
-    def __init__(self, record_type: str, source_id: str, target_id: uuid.UUID, case_id: uuid.UUID | None,
-                 content_hash: str, raw_checksum: str):
-        self.record_type, self.source_id, self.target_id = record_type, source_id, target_id
-        self.case_id, self.content_hash, self.raw_checksum = case_id, content_hash, raw_checksum
-
-    def row(self, source_system: str) -> dict[str, Any]:
-        return {"id": uuid.uuid4(), "source_system": source_system, "record_type": self.record_type,
-                "source_id": self.source_id, "target_id": self.target_id, "case_id": self.case_id,
-                "content_hash": self.content_hash, "raw_checksum": self.raw_checksum, "updated_at": utcnow()}
 
 
 def _dump(items: Iterable[BaseModel]) -> list[dict[str, Any]]:
@@ -100,10 +84,10 @@ class BatchWriter:
         self.municipality = municipality
         self.default_municipality = default_municipality
         self.report = report
-        self.keys: dict[tuple[str, str], SourceKey | NewKey] = {}
-        self.new_keys: list[NewKey] = []
+        self.ledger = SourceLedger(session, source_system=source_system, raw_checksum=raw_checksum)
         self.new_entry_rows: list[dict[str, Any]] = []  # inserted in one statement at the end of the run
         self.new_measure_rows: list[dict[str, Any]] = []  # likewise: new measures without evaluations
+        self.events: list[dict[str, Any]] = []  # domain events of the run's cases and consents, in one INSERT at the end
         self.orgs: dict[str, Organization] = {}
         self.children: dict[str, Child] = {}
         self.created_children: set[uuid.UUID] = set()  # made by this run: they have no case yet
@@ -133,7 +117,7 @@ class BatchWriter:
         }
 
     def preload_keys(self) -> None:
-        ids = sorted(
+        self.ledger.preload(
             {r.source_id for part in self._record_lists() for r in part}
             | {
                 e.source_id or f"{m.source_id}#evaluation-{index}"
@@ -141,36 +125,18 @@ class BatchWriter:
                 for index, e in enumerate(m.evaluations)
             }
         )
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            rows = self.session.scalars(
-                select(SourceKey).where(SourceKey.source_system == self.source_system, SourceKey.source_id.in_(chunk))
-            )
-            for key in rows:
-                self.keys[(key.record_type, key.source_id)] = key
 
     def _record_lists(self) -> list[list[Any]]:
         b = self.batch
         return [b.organizations, b.children, b.case_facts, b.guardians, b.entries, b.goals, b.measures, b.consents]
 
-    def outcome(self, record_type: str, source_id: str, digest: str) -> tuple[SourceKey | None, str]:
-        key = self.keys.get((record_type, source_id))
-        if key is None:
-            return None, "created"
-        return key, "unchanged" if key.content_hash == digest else "updated"
+    def outcome(self, record_type: str, source_id: str, digest: str) -> tuple[SourceKey | NewKey | None, str]:
+        return self.ledger.outcome(record_type, source_id, digest)
 
     def remember(
         self, record_type: str, source_id: str, digest: str, target_id: uuid.UUID, case_id: uuid.UUID | None = None
     ) -> None:
-        key = self.keys.get((record_type, source_id))
-        if key is None:
-            key = NewKey(record_type, source_id, target_id, case_id, digest, self.raw_checksum)
-            self.new_keys.append(key)
-            self.keys[(record_type, source_id)] = key
-        elif key.content_hash != digest:
-            key.content_hash, key.raw_checksum, key.target_id = digest, self.raw_checksum, target_id
-            if case_id is not None:
-                key.case_id = case_id
+        self.ledger.remember(record_type, source_id, digest, target_id, case_id)
 
     def warn(self, code: str, message: str, path: str | None = None) -> None:
         self.report.warnings.append(ReportWarning(code=code, message=message, path=path))
@@ -207,14 +173,14 @@ class BatchWriter:
     def insert_new_rows(self) -> None:
         """New measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
         if self.new_measure_rows:
-            self.session.execute(insert(Measure.__table__), self.new_measure_rows)
+            cases_service.write_new_measures(self.session, self.new_measure_rows)
             self.new_measure_rows = []
         if self.new_entry_rows:
-            self.session.execute(insert(Entry.__table__), self.new_entry_rows)
+            write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
             self.new_entry_rows = []
-        if self.new_keys:
-            self.session.execute(insert(SourceKey.__table__), [key.row(self.source_system) for key in self.new_keys])
-            self.new_keys = []
+        events.record_many(self.session, self.events)
+        self.events = []
+        self.ledger.write()
 
     # --- organisations ---------------------------------------------------------------------------------------
 
@@ -223,24 +189,22 @@ class BatchWriter:
         key, outcome = self.outcome("organization", rec.source_id, digest)
         org = self.session.get(Organization, key.target_id) if key else None
         if org is None:
-            org = self._find_org(rec)
-            if org is None:
-                orgnr = next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None)
-                org = Organization(
+            org, created = organizations_service.match_or_create(
+                self.session, orgnr=None, identifiers=[(i.system, i.value) for i in rec.identifiers],
+                new=lambda: Organization(
                     id=uuid.uuid4(),
                     name=rec.name or "(organisation without a name)",
                     sector=rec.sector,
-                    orgnr=orgnr,
+                    orgnr=next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None),
                     kommunenummer=rec.kommunenummer,
                     identifiers=[
                         OrganizationIdentifier(system=i.system, value=i.value)
                         for i in rec.identifiers
                         if i.system != ORGNR_SYSTEM
                     ],
-                )
-                self.session.add(org)
-                self.session.flush()
-            else:
+                ),
+            )
+            if not created:
                 outcome = "unchanged"  # linked to the registry's organisation; nothing of it changes
         elif outcome == "updated":
             outcome = "unchanged"  # a payload's later version of it changes nothing in the registry either
@@ -254,17 +218,6 @@ class BatchWriter:
         self.orgs[rec.source_id] = org
         self.report.count(outcome)
         self.remember("organization", rec.source_id, digest, org.id)
-
-    def _find_org(self, rec: OrganizationRecord) -> Organization | None:
-        for ident in rec.identifiers:
-            found = (
-                org_repository.by_orgnr(self.session, ident.value)
-                if ident.system == ORGNR_SYSTEM
-                else org_repository.by_identifier(self.session, ident.system, ident.value)
-            )
-            if found is not None:
-                return found
-        return None
 
     def org_for(self, ref: str | None, path: str) -> Organization | None:
         if ref is None:
@@ -400,6 +353,7 @@ class BatchWriter:
             if case is None:
                 case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=0)
                 self.session.add(case)  # flushed with the rest of the batch
+                self.events.append(cases_service.case_opened_row(case, origin="ingest"))
                 self.report.touch(self.report.cases_opened, case.id)
             self.cases[child.id] = case
             self.report.touch(self.report.cases, case.id)
@@ -500,8 +454,8 @@ class BatchWriter:
         if outcome != "unchanged":
             for participant in rec.participants:
                 self.participate(case, self.org_for(participant.org_ref, f"case {rec.source_id}"), participant.role)
-            if rec.bti_level is not None and rec.bti_level != case.bti_level and case.status == CaseStatus.open:
-                case.bti_level = rec.bti_level
+            if rec.bti_level is not None and case.status == CaseStatus.open:
+                cases_service.set_level(self.session, case=case, level=rec.bti_level, origin="ingest")
         self.report.count(outcome)
         self.remember("case_fact", rec.source_id, digest, case.id, case.id)
 
@@ -516,27 +470,14 @@ class BatchWriter:
             return
         digest = content_hash(rec)
         key, outcome = self.outcome("guardian", rec.source_id, digest)
-        national_id = next((i.value for i in rec.identifiers if i.system in NATIONAL_ID_SYSTEMS), None)
         guardian = self.session.get(Guardian, key.target_id) if key else None
-        if guardian is None and national_id:
-            guardian = next((g for g in child.guardians if g.national_id == national_id), None)
-            outcome = "updated" if guardian is not None else outcome
-        if guardian is None:
-            guardian = Guardian(id=uuid.uuid4(), child_id=child.id)
-            child.guardians.append(guardian)
-            outcome = "created"
-        if outcome != "unchanged":
-            guardian.names = _dump(rec.names)
-            guardian.identifiers = _dump(rec.identifiers)
-            # (a payload only asks for log access: the case's coordinator grants it)
-            children_service.source_says(guardian=guardian, national_id=national_id, may_see_log=rec.may_see_log)
-            guardian.relation = rec.relation
-            guardian.parental_responsibility = rec.parental_responsibility
-            guardian.contact = _dump(rec.contact)
-            guardian.address = rec.address.model_dump(mode="json", exclude_none=True) if rec.address else None
-            guardian.extra = rec.extra
-            for column, value in self.provenance(rec.source_id).items():
-                setattr(guardian, column, value)
+        if guardian is None or outcome != "unchanged":  # (matched by national id, or made, when the key's row is gone)
+            guardian, created = children_service.apply_guardian_record(
+                child=child, guardian=guardian, record=rec, provenance=self.provenance(rec.source_id))
+            if created:
+                outcome = "created"
+            elif outcome == "created" or (key is not None and outcome == "unchanged"):
+                outcome = "updated"
         self.session.flush()
         self.guardians[rec.source_id] = guardian
         self.report.count(outcome)
@@ -547,8 +488,7 @@ class BatchWriter:
             return None
         guardian = self.guardians.get(ref)
         if guardian is None:
-            key = self.keys.get(("guardian", ref))
-            return key.target_id if key else None
+            return self.ledger.target("guardian", ref)
         return guardian.id
 
     # --- entries ---------------------------------------------------------------------------------------------
@@ -557,7 +497,7 @@ class BatchWriter:
         child = self.child_for(rec.child_ref, f"entry {rec.source_id}")
         if child is None:
             return
-        if rec.retracted and rec.payload.get("retracts") == "measure":
+        if rec.retracted and rec.retracts == "measure":
             self.retract_measure(rec.source_id)  # only the sender's own measures: its keys are its own
             return
         digest = content_hash(rec)
@@ -627,7 +567,7 @@ class BatchWriter:
         for entry, rec in self.new_entries.values():
             related = []
             for ref in rec.related_refs:
-                key = self.keys.get(("entry", ref))
+                key = self.ledger.get("entry", ref)
                 if key is None:
                     self.warn("unknown-related-entry", f"entry {rec.source_id} links to unknown entry {ref!r}")
                 else:
@@ -635,7 +575,7 @@ class BatchWriter:
             entry["related"] = related
 
     def retract_measure(self, source_id: str) -> None:
-        key = self.keys.get(("measure", source_id))
+        key = self.ledger.get("measure", source_id)
         measure = self.session.get(Measure, key.target_id) if key else None
         if measure is None:
             self.warn("retraction-of-unknown-record", f"measure {source_id} is retracted but the hub never had it")
@@ -645,7 +585,7 @@ class BatchWriter:
             self.report.count("unchanged")
             return
         measure.retracted = True
-        key.content_hash = _RETRACTED
+        self.ledger.retracted(key)
         self.report.count("updated")
 
     def retract_missing_entries(self) -> None:
@@ -654,28 +594,19 @@ class BatchWriter:
         case_ids = [case.id for case in self.cases.values()]
         if not case_ids:
             return
-        stale = self.session.scalars(
-            select(SourceKey).where(
-                SourceKey.source_system == self.source_system,
-                SourceKey.record_type.in_(("entry", "measure")),
-                SourceKey.case_id.in_(case_ids),
-            )
-        )
-        for key in stale:
+        for key in self.ledger.of_cases(("entry", "measure"), case_ids):
             if (key.record_type, key.source_id) in listed:
                 continue
             if key.record_type == "measure":
-                self.keys[("measure", key.source_id)] = key
                 self.retract_measure(key.source_id)
                 continue
             latest = case_repository.latest_in_lineage(self.session, key.target_id)
             if latest is None or latest.retracted:
                 continue
-            retraction = next_version(
+            self.new_entry_rows.append(next_version_row(
                 latest, reason="no longer in the source's full extract", retracted=True, raw_checksum=self.raw_checksum
-            )
-            self.session.add(retraction)
-            key.content_hash = _RETRACTED  # listing it again later restores it as a new version
+            ))
+            self.ledger.retracted(key)  # listing it again later restores it as a new version
             self.report.count("updated")
 
     # --- goals, measures, evaluations, consents --------------------------------------------------------------
@@ -708,8 +639,8 @@ class BatchWriter:
         goal = self.goals.get(ref)
         if goal is not None:
             return str(goal.id)
-        key = self.keys.get(("goal", ref))
-        return str(key.target_id) if key else None
+        target = self.ledger.target("goal", ref)
+        return str(target) if target else None
 
     def measure(self, rec: MeasureRecord) -> None:
         child = self.child_for(rec.child_ref, f"measure {rec.source_id}")
@@ -795,27 +726,17 @@ class BatchWriter:
         digest = content_hash(rec)
         key, outcome = self.outcome("consent", rec.source_id, digest)
         consent = self.session.get(Consent, key.target_id) if key else None
-        if consent is None:
-            consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=rec.given_by.value)
-            self.session.add(consent)
-            outcome = "created"
-        if outcome != "unchanged":
-            consent.given_by = rec.given_by.value
-            consent.guardian_id = self.guardian_id(rec.guardian_ref)
-            consent.organization_ids = [
-                str(org.id) for org in (self.org_for(ref, f"consent {rec.source_id}") for ref in rec.org_refs) if org
-            ]
-            consent.sectors = [s.value for s in rec.sectors]
-            consent.categories = [c.value for c in rec.categories]
-            consent.purpose, consent.valid_from, consent.valid_to = rec.purpose, rec.valid_from, rec.valid_to
-            consent.document_ref, consent.revoked_at, consent.status = rec.document_ref, rec.revoked_at, rec.status
-            for column, value in self.provenance(rec.source_id).items():
-                setattr(consent, column, value)
+        if consent is None or outcome != "unchanged":
+            consent, event = consent_service.apply_source_record(
+                self.session, child=child, consent=consent, record=rec, guardian_id=self.guardian_id(rec.guardian_ref),
+                organization_ids=[org.id for org in (self.org_for(ref, f"consent {rec.source_id}") for ref in rec.org_refs) if org],
+                provenance=self.provenance(rec.source_id),
+                recorded_by=self.sender_organization.id if self.sender_organization else None,
+            )
+            outcome = "created" if event["data"]["change"] == "recorded" else outcome
+            self.events.append(event)
         self.report.count(outcome)
         self.remember("consent", rec.source_id, digest, consent.id)
-
-
-_RETRACTED = "retracted"  # content hash of a record its source withdrew
 
 
 def _not_mapped(path: str, reason: str) -> NotMapped:

@@ -70,8 +70,8 @@ def add_note(case_id: uuid.UUID, body: NoteIn, request: Request, session: DbSess
         session,
         case=case,
         data=EntryCreate(kind=EntryKind(body.kind), category=Category.home, author_kind=AuthorKind.guardian if standing.guardian else AuthorKind.person, occurred_at=body.occurred_at, text=body.text),
+        author_guardian_id=standing.guardian.id if standing.guardian else None,
     )
-    entry.author_guardian_id = standing.guardian.id if standing.guardian else None
     audit.record(session, principal=principal, action="me.note", child_id=case.child_id, case_id=case.id, entry_ids=[entry.id])
     return EntryRead.model_validate(entry)
 

@@ -6,7 +6,9 @@ Keyword-only arguments; raises typed hub errors for duplicates and unknown ids.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.canonical.vocab import ORGNR_SYSTEM
@@ -16,11 +18,47 @@ from hub.organizations.models import Organization, OrganizationIdentifier
 from hub.organizations.schemas import OrganizationCreate
 
 
+def match(session: Session, *, orgnr: str | None = None, identifiers: Iterable[tuple[str, str]] = ()) -> Organization | None:
+    """The one way an organisation is recognised: by its organisasjonsnummer (given as such or as an identifier of
+    the orgnr system), else by the first external identifier the hub knows, in the order given."""
+    if orgnr:
+        found = repository.by_orgnr(session, orgnr)
+        if found is not None:
+            return found
+    for system, value in identifiers:
+        found = repository.by_orgnr(session, value) if system == ORGNR_SYSTEM else repository.by_identifier(session, system, value)
+        if found is not None:
+            return found
+    return None
+
+
+def match_or_create(
+    session: Session, *, orgnr: str | None, identifiers: Iterable[tuple[str, str]], new: Callable[[], Organization],
+    fallback: Callable[[], Organization | None] = lambda: None,
+) -> tuple[Organization, bool]:
+    """The organisation `match` finds (else `fallback`'s), or `new()` added in a savepoint; a concurrent writer that
+    made the same organisation first (PostgreSQL) wins, and that one is returned. (organisation, created)."""
+    identifiers = list(identifiers)
+    found = match(session, orgnr=orgnr, identifiers=identifiers) or fallback()
+    if found is not None:
+        return found, False
+    try:
+        with session.begin_nested():
+            created = new()
+            session.add(created)
+        return created, True
+    except IntegrityError:
+        found = match(session, orgnr=orgnr, identifiers=identifiers) or fallback()
+        if found is None:
+            raise
+        return found, False
+
+
 def create_organization(session: Session, *, data: OrganizationCreate) -> Organization:
-    if data.orgnr and repository.by_orgnr(session, data.orgnr):
+    if data.orgnr and match(session, orgnr=data.orgnr):
         raise Conflict(f"an organisation with organisasjonsnummer {data.orgnr} already exists")
     for ident in data.identifiers:
-        if repository.by_identifier(session, ident.system, ident.value):
+        if ident.system != ORGNR_SYSTEM and match(session, identifiers=[(ident.system, ident.value)]):
             raise Conflict(f"an organisation with identifier {ident.system}|{ident.value} already exists")
     orgnr = data.orgnr or next((i.value for i in data.identifiers if i.system == ORGNR_SYSTEM), None)
     organization = Organization(

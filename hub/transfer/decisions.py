@@ -18,6 +18,8 @@ from hub.auth.principal import Principal
 from hub.cases.models import Participant
 from hub.core.errors import Conflict, NotFound
 from hub.core.settings import Settings
+from hub.events import service as events
+from hub.events.models import EventKind
 from hub.outbox import service as outbox
 from hub.peers import service as peers
 from hub.transfer import repository
@@ -74,6 +76,9 @@ def accept(session: Session, *, settings: Settings, principal: Principal | None,
     transfer.remote_case = f"{own_url(settings)}/api/v1/cases/{case.id}"
     transfer.package = None  # the case now holds it; keep no second copy of the personal data
     session.flush()
+    events.record(session, EventKind.transfer_received, case_id=case.id, child_id=case.child_id, subject_id=transfer.id,
+                  organization_id=principal.organization.id if principal is not None and principal.organization else None,
+                  data={"origin_municipality": transfer.origin_municipality, "entries": len(claims["entries"])})
     _send_receipt(session, settings=settings, transfer=transfer)
     audit.record(session, principal=principal, action="transfer.accept", case_id=case.id, child_id=case.child_id,
                  reason=f"received from {transfer.origin_hub}", purpose="transfer")

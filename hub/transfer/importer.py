@@ -9,22 +9,25 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.archive.models import SourceRecord
 from hub.canonical.records import ChildRecord
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
 from hub.cases import repository as cases
+from hub.cases import service as cases_service
+from hub.cases.entries import write_entry_versions
 from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.children import service as children_service
 from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
+from hub.consent import service as consent_service
 from hub.consent.models import Consent
+from hub.core.ownership import owner_key
 from hub.identity.resolver import resolve_child
-from hub.organizations import repository as org_repository
+from hub.organizations import service as organizations
 from hub.organizations.models import Organization, OrganizationIdentifier
 from hub.transfer import fingerprint
-from hub.transfer.rows import from_row, to_row
+from hub.transfer.rows import column_values, from_row, to_row, values_to_row
 from hub.transfer.seal import PackageRejected
 
 
@@ -69,20 +72,11 @@ class Importer:
     # --- people and organisations ---------------------------------------------------------------------------
 
     def organization(self, row: dict[str, Any]) -> None:
-        found = org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None
-        for ident in row.get("identifiers", []):
-            found = found or org_repository.by_identifier(self.session, ident["system"], ident["value"])
-        found = found or self.session.get(Organization, uuid.UUID(row["id"]))
-        if found is None:
-            try:
-                with self.session.begin_nested():
-                    created = from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])])
-                    self.session.add(created)
-                found = created
-            except IntegrityError:  # a concurrent import (PostgreSQL) created it first: use that one
-                found = (org_repository.by_orgnr(self.session, row["orgnr"]) if row.get("orgnr") else None) or self.session.get(Organization, uuid.UUID(row["id"]))
-                if found is None:
-                    raise
+        found, _ = organizations.match_or_create(
+            self.session, orgnr=row.get("orgnr"), identifiers=[(i["system"], i["value"]) for i in row.get("identifiers", [])],
+            fallback=lambda: self.session.get(Organization, uuid.UUID(row["id"])),
+            new=lambda: from_row(Organization, row, identifiers=[OrganizationIdentifier(system=i["system"], value=i["value"]) for i in row.get("identifiers", [])]),
+        )
         self.ids[row["id"]] = found.id
         self.orgs[found.id] = found
 
@@ -94,7 +88,7 @@ class Importer:
         child = resolution.child
         row = self.claims["child"].get("row", {})
         source = DemographicSource(
-            organization=None, source_system=f"transfer|{self.received_from}"[:200], source_format="transfer",
+            organization=None, source_system=owner_key("transfer", self.received_from)[:200], source_format="transfer",
             raw_checksum=self.claims.get("content_sha256"),
         )
         record_demographics(
@@ -108,10 +102,8 @@ class Importer:
 
     def guardians(self, child: Child) -> None:
         for row in self.claims["guardians"]:
-            national_id = row.get("national_id") or next(
-                (i.get("value") for i in row.get("identifiers") or [] if i.get("system") in NATIONAL_ID_SYSTEMS), None
-            )
-            existing = next((g for g in child.guardians if national_id and g.national_id == national_id), None)
+            national_id = row.get("national_id") or children_service.national_id_of(row.get("identifiers") or [])
+            existing = children_service.guardian_by_national_id(child, national_id)
             if existing is None:
                 existing = from_row(Guardian, row, exclude=("id",), id=uuid.uuid4(), child_id=child.id)
                 child.guardians.append(existing)
@@ -127,6 +119,8 @@ class Importer:
             case = Case(id=uuid.uuid4(), child_id=child.id, municipality=municipality, bti_level=row["bti_level"])
             case.opened_at = datetime.fromisoformat(row["opened_at"])
             self.session.add(case)
+            self.session.flush()
+            cases_service.case_opened(self.session, case=case, origin="transfer")
         case.received_from = self.received_from
         self.ids[row["id"]] = case.id
         for p in self.claims["participants"]:
@@ -142,8 +136,8 @@ class Importer:
             if row["lineage_id"] not in self.ids:
                 self.new(row["lineage_id"])
             self.new(row["id"])
-        for row in rows:
-            entry = from_row(
+        self.written["entries"] = write_entry_versions(self.session, [
+            column_values(
                 Entry, row, exclude=("id",),
                 id=self.ids[row["id"]], case_id=case.id, lineage_id=self.ids[row["lineage_id"]],
                 previous_id=self.ref(row.get("previous_id")),
@@ -151,9 +145,8 @@ class Importer:
                 author_guardian_id=self.ref(row.get("author_guardian_id")),
                 related=[str(self.ids.get(r, r)) for r in row.get("related") or []],
             )
-            self.session.add(entry)
-            self.written["entries"].append(entry)
-        self.session.flush()
+            for row in rows
+        ], origin="transfer")
 
     def goals_and_measures(self, case: Case) -> None:
         for row in self.claims["goals"]:
@@ -187,6 +180,8 @@ class Importer:
                 organization_ids=[str(self.ids[o]) for o in row.get("organization_ids") or [] if o in self.ids],
             )
             self.session.add(consent)
+            self.session.flush()
+            consent_service.consent_changed(self.session, consent=consent, change="received")
 
     def source_records(self) -> None:
         for row in self.claims["source_records"]:
@@ -201,7 +196,7 @@ class Importer:
         child = self.session.get(Child, case.child_id)
         got = fingerprint.checksum(
             case=self.claims["case"],
-            entries=[to_row(e) for e in self.written["entries"]],
+            entries=[values_to_row(e) for e in self.written["entries"]],
             goals=[to_row(g) for g in self.written["goals"]],
             measures=[to_row(m) for m in self.written["measures"]],
             evaluations=[to_row(e) for e in self.written["evaluations"]],

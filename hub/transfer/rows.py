@@ -33,6 +33,11 @@ def to_row(obj: Base, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {c.key: _to_json(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in exclude}
 
 
+def values_to_row(values: dict[str, Any]) -> dict[str, Any]:
+    """`to_row` of column values that were written as a row (not an ORM object)."""
+    return {key: _to_json(value) for key, value in values.items()}
+
+
 def _from_json(column: Any, value: Any) -> Any:
     if value is None:
         return None
@@ -50,11 +55,16 @@ def _from_json(column: Any, value: Any) -> Any:
     return value
 
 
-def from_row(model: type[Base], row: dict[str, Any], *, exclude: tuple[str, ...] = (), **overrides: Any) -> Base:
-    """A new, unsaved instance of `model` with the row's columns (unknown keys ignored) and `overrides` on top."""
+def column_values(model: type[Base], row: dict[str, Any], *, exclude: tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+    """The row's columns of `model` as Python values (unknown keys ignored) with `overrides` on top."""
     values = {}
     for column in model.__table__.columns:
         if column.key in exclude or column.key in overrides or column.key not in row:
             continue
         values[column.key] = _from_json(column, row[column.key])
-    return model(**values, **overrides)
+    return {**values, **overrides}
+
+
+def from_row(model: type[Base], row: dict[str, Any], *, exclude: tuple[str, ...] = (), **overrides: Any) -> Base:
+    """A new, unsaved instance of `model` with the row's columns (unknown keys ignored) and `overrides` on top."""
+    return model(**column_values(model, row, exclude=exclude, **overrides))

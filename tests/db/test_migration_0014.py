@@ -26,7 +26,7 @@ CHILD = (
 
 
 def test_rows_written_before_0014(db_url):
-    downgrade(db_url, "-1")  # the revision before 0014, wherever the chain puts it
+    downgrade(db_url, "0014-1")  # the revision before 0014, wherever the chain puts it
     engine = make_engine(db_url)
     key = (lambda u: u.hex) if engine.dialect.name == "sqlite" else (lambda u: u)  # SQLite stores UUIDs as hex text
     child = uuid.uuid4()

@@ -66,7 +66,7 @@ def test_deletions_become_retractions_with_the_deleted_records_source_id():
         ("Tiltak/e2b2c3d4-e5f6-4a1b-8c2d-3e4f5a6b7c8d", EntryKind.note),
     ]:
         assert entries[sid].retracted and entries[sid].kind is kind
-    assert entries["Tiltak/be6dff10-c654-4a88-8310-a42d3e268e7d"].payload["retracts"] == "measure"
+    assert entries["Tiltak/be6dff10-c654-4a88-8310-a42d3e268e7d"].retracts == "measure"  # (was payload["retracts"])
     assert entries["Undersokelse/b6ef9c26-c3b9-4679-8b61-af5437891488"].payload["deleted_date"] == "2024-02-28"
     assert [m.source_id for m in batch.measures] == ["Tiltak/e1b2c3d4-e5f6-4a1b-8c2d-3e4f5a6b7c8d"]
     # a deleted Relasjon cannot be a retraction: reported; an ErSlettet relation is not attached
