@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from hub.access import guard, writes
+from hub.access import reader, writes
 from hub.api.deps import DbSession
 from hub.audit import service as audit
 from hub.auth.deps import require
@@ -51,9 +51,9 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 IfMatch = Annotated[str | None, Header(description='the ETag ("<version>") the change was read from; a stale one is 412')]
 
 
-def _open(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str):
+def _open(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str) -> reader.Opened:
     """Reads go through the read door."""
-    return guard.case_for_org(
+    return reader.case_for_org(
         session, principal=principal, case_id=case_id, settings=request.app.state.settings, action=action
     )
 
@@ -77,12 +77,9 @@ def _tagged(response: Response, version: int):
 
 
 def _read(session: DbSession, request: Request, principal: Principal, case_id: uuid.UUID, action: str = "case.read") -> CaseRead:
-    case, visibility = _open(session, request, principal, case_id, action)
-    view = CaseRead.model_validate(service.describe_case(session, case=case, visibility=visibility))
-    audit.record(
-        session, principal=principal, action=action, reason=visibility.reason, child_id=case.child_id,
-        case_id=case.id, entry_ids=[e.id for e in view.entries], purpose="care",
-    )
+    opened = _open(session, request, principal, case_id, action)
+    view = CaseRead.model_validate(service.describe_case(opened.view))
+    opened.seen(entry_ids=[e.id for e in view.entries])
     return view
 
 
@@ -113,12 +110,9 @@ def list_cases(
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0, le=2**31 - 1),  # bounded: past 2^63 the database driver fails
 ) -> list[CaseSummary]:
-    guard.require_organization(principal)
-    cases = service.list_cases(
-        session, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset,
-        participant=principal.organization.id,
+    cases = reader.cases_for_org(
+        session, principal=principal, child_id=child_id, municipality=municipality, status=status, limit=limit, offset=offset
     )
-    audit.record(session, principal=principal, action="case.list", reason=f"{len(cases)} cases as participant", child_id=child_id)
     return [CaseSummary.model_validate(c) for c in cases]
 
 
@@ -185,14 +179,9 @@ def correct_entry(
 
 @router.get("/{case_id}/entries/{entry_id}/history", response_model=list[EntryRead])
 def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, request: Request, session: DbSession, principal: Reader) -> list[EntryRead]:
-    case, visibility = _open(session, request, principal, case_id, "entry.history")
-    entry = service.get_entry(session, case=case, entry_id=entry_id)
-    versions = [e for e in service.entry_history(session, entry=entry) if visibility.sees_entry(e)]
-    if not versions:
-        from hub.core.errors import NotFound
-
-        raise NotFound(f"entry {entry_id} not found on case {case_id}")
-    audit.record(session, principal=principal, action="entry.history", child_id=case.child_id, case_id=case.id, entry_ids=[e.id for e in versions])
+    opened = _open(session, request, principal, case_id, "entry.history")
+    versions = service.visible_history(session, case=opened.case, entry_id=entry_id, visibility=opened.visibility)
+    opened.seen(entry_ids=[e.id for e in versions], reason=None, purpose=None)
     return [EntryRead.model_validate(e) for e in versions]
 
 

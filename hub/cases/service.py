@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from hub.access import policy
 from hub.access.policy import Visibility
+from hub.access.views import CaseView
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
 from hub.cases.models import AssignmentStatus, Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant, next_version
@@ -185,6 +185,15 @@ def correct_entry(session: Session, *, case: Case, entry: Entry, data: EntryCorr
 
 def entry_history(session: Session, *, entry: Entry) -> list[Entry]:
     return repository.lineage(session, entry.lineage_id)
+
+
+def visible_history(session: Session, *, case: Case, entry_id: uuid.UUID, visibility: Visibility) -> list[Entry]:
+    """The versions of an entry's lineage the viewer sees (none: as unknown, 404)."""
+    entry = get_entry(session, case=case, entry_id=entry_id)
+    versions = [e for e in entry_history(session, entry=entry) if visibility.sees_entry(e)]
+    if not versions:
+        raise NotFound(f"entry {entry_id} not found on case {case.id}")
+    return versions
 
 
 def timeline(session: Session, *, case: Case) -> list[Entry]:
@@ -370,8 +379,9 @@ def decline_coordinator(
     return assignment
 
 
-def describe_case(session: Session, *, case: Case, visibility: Visibility) -> dict[str, object]:
-    """What CaseRead shows to one viewer: the case, the visible part of its timeline, goals, measures, the baton."""
+def describe_case(view: CaseView) -> dict[str, object]:
+    """What CaseRead shows of a case view: the case, the visible part of its timeline, goals, measures, the baton."""
+    case = view.case
     return {
         "id": case.id,
         "version": case.row_version,
@@ -384,10 +394,10 @@ def describe_case(session: Session, *, case: Case, visibility: Visibility) -> di
         "closed_reason": case.closed_reason,
         "transferred_to": case.transferred_to,
         "received_from": case.received_from,
-        "participants": policy.shown_participants(session, case=case, visibility=visibility),
+        "participants": view.participants,
         "coordinator": current_coordinator(case),
         "coordinator_history": list(case.coordinators),
-        "entries": [e for e in timeline(session, case=case) if visibility.sees_entry(e)],
-        "goals": [g for g in repository.goals(session, case.id) if visibility.sees_goal(g)],
-        "measures": [m for m in repository.measures(session, case.id) if visibility.sees_measure(m)],
+        "entries": view.entries,
+        "goals": view.goals,
+        "measures": view.measures,
     }

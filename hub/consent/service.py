@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access import reader, views
+from hub.auth.principal import Principal
 from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.settings import Settings
 from hub.organizations.models import Organization
 
 
@@ -85,3 +88,12 @@ def revoke(session: Session, *, consent: Consent) -> Consent:
     consent.revoked_at = datetime.now(UTC)
     session.flush()
     return consent
+
+
+def consents_seen(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings) -> list[Consent]:
+    """A participating organisation's list of the child's consents and legal bases: none that tells of a service it
+    may not learn takes part (hub.access.views.shown_consents); the read door opens the child and audits the count."""
+    opened = reader.child_for_org(session, principal=principal, child_id=child_id, action="consent.list", settings=settings)
+    shown = views.shown_consents(session, consents=consents_for(session, child=opened.child), visibility=opened.visibility)
+    opened.seen(reason=f"{len(shown)} shown", purpose=None)
+    return shown

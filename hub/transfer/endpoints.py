@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import guard
 from hub.api.deps import DbSession
 from hub.auth.deps import require
 from hub.auth.principal import Principal
@@ -31,11 +30,8 @@ def _read(session: DbSession, transfer: Transfer) -> TransferRead:
 
 @router.post("", status_code=201, response_model=TransferRead)
 def create(body: TransferCreate, request: Request, session: DbSession, principal: Mover) -> TransferRead:
-    guard.require_organization(principal)
     settings = request.app.state.settings
-    case, _ = guard.case_for_org(
-        session, principal=principal, case_id=body.case_id, settings=settings, action="transfer.create", purpose="transfer", for_update=True
-    )
+    case = service.open_case(session, principal=principal, case_id=body.case_id, settings=settings)
     transfer = service.create_transfer(
         session, settings=settings, principal=principal, case=case,
         destination_municipality=body.destination_municipality, reason=body.reason,
