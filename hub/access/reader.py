@@ -25,9 +25,10 @@ from hub.audit.models import AuditEvent
 from hub.auth.principal import Principal
 from hub.canonical.vocab import NATIONAL_ID_SYSTEMS, CaseStatus, Sector
 from hub.cases import repository as cases
-from hub.cases.models import Case, Participant
+from hub.cases.models import Case, Goal, Measure, Participant
 from hub.children import service as children
 from hub.children.models import Child, ChildIdentifier, Guardian
+from hub.consent.models import Consent
 from hub.core.errors import AccessDenied, Forbidden
 from hub.core.settings import Settings
 from hub.organizations.models import Organization
@@ -53,6 +54,7 @@ class Passage:
     child_ids: set[uuid.UUID] = field(default_factory=set)
     case_ids: set[uuid.UUID] = field(default_factory=set)
     audited: bool = False
+    every_child: bool = False  # the operator's: every child by design
 
 
 def trace(session: Session) -> list[Passage]:
@@ -127,6 +129,12 @@ class Opened:
     def child(self) -> Child:
         return self.session.get(Child, self.child_id)
 
+    def refuse(self, detail: str, *, reason: str) -> AccessDenied:
+        """A read refused after the opening (a record in the case the caller may not see): audited, 404."""
+        _deny(self.session, self.principal, self.passage.kind, self.action, reason, child_id=self.child_id,
+              case_id=self.case.id if self.case else None)
+        return AccessDenied(detail, status=404)
+
     def seen(self, *, entry_ids: list[uuid.UUID] | tuple = (), reason: str | None | object = WHY, purpose: str | None | object = WHY) -> None:
         """The audit record of the permitted read: what it showed (the entry versions) and why (by default the
         visibility's reason)."""
@@ -147,9 +155,10 @@ def _opened(session: Session, principal: Principal | None, kind: str, action: st
 
 def _seen_as_listing(session: Session, principal: Principal | None, kind: str, action: str, *, reason: str,
                      child_ids: set[uuid.UUID], case_ids: set[uuid.UUID] = frozenset(), purpose: str | None = None,
-                     child_id: uuid.UUID | None = None) -> Passage:
+                     child_id: uuid.UUID | None = None, every_child: bool = False) -> Passage:
     """A permitted listing (cases, search hits, transfers): one passage, one audit record."""
     passage = _passage(session, kind, action, permit=True)
+    passage.every_child = every_child
     passage.child_ids |= child_ids
     passage.case_ids |= set(case_ids)
     audit.record(session, principal=principal, action=action, reason=reason, child_id=child_id, purpose=purpose)
@@ -265,6 +274,43 @@ def children_by_identifier_for_org(session: Session, *, principal: Principal, id
         Opened(session=session, principal=principal, action=action, purpose=None, visibility=v, child_id=c.id, passage=passage)
         for c, v in found
     ]
+
+
+CASE_RECORDS = ("case", "goal", "measure", "entry")  # kinds of record located by their case (an entry: by its lineage)
+CHILD_RECORDS = ("child", "guardian", "consent")  # kinds of record located by their child
+
+
+def _locate(session: Session, kind: str, record_id: uuid.UUID) -> uuid.UUID | None:
+    if kind == "case":
+        return record_id
+    if kind == "goal":
+        return session.scalar(select(Goal.case_id).where(Goal.id == record_id))
+    if kind == "measure":
+        return session.scalar(select(Measure.case_id).where(Measure.id == record_id))
+    if kind == "entry":
+        latest = cases.latest_in_lineage(session, record_id)
+        return latest.case_id if latest is not None else None
+    if kind == "child":
+        return record_id
+    if kind == "guardian":
+        return session.scalar(select(Guardian.child_id).where(Guardian.id == record_id))
+    if kind == "consent":
+        return session.scalar(select(Consent.child_id).where(Consent.id == record_id))
+    raise ValueError(f"no record kind {kind!r}")
+
+
+def record_for_org(session: Session, *, principal: Principal, kind: str, record_id: uuid.UUID, what: str, settings: Settings,
+                   action: str) -> Opened:
+    """The case behind one record named by its id (a case, goal, measure or entry lineage: that case; a child,
+    guardian or consent: the child's first case the caller takes part in), opened for the caller; unknown: 404."""
+    with deciding(session):
+        located = _locate(session, kind, record_id)
+        if located is None:
+            raise refuse(session, principal, action=action, reason=f"{what} is not in the caller's view", what=what)
+    if kind in CASE_RECORDS:
+        return case_for_org(session, principal=principal, case_id=located, settings=settings, action=action)
+    [first, *_] = cases_of_child_for_org(session, principal=principal, child_id=located, settings=settings, action=action)
+    return first
 
 
 def patient_by_identifier_for_org(session: Session, *, principal: Principal, system: str, value: str, settings: Settings,
@@ -540,5 +586,5 @@ def reviews_for_operator(session: Session, *, principal: Principal) -> list[Any]
 
     with deciding(session):
         reviews = open_reviews(session)
-    _seen_as_listing(session, principal, OPERATOR, "identity.review", reason=f"{len(reviews)} open", child_ids=set())
+    _seen_as_listing(session, principal, OPERATOR, "identity.review", reason=f"{len(reviews)} open", child_ids=set(), every_child=True)
     return reviews

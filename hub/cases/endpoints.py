@@ -180,8 +180,7 @@ def correct_entry(
 @router.get("/{case_id}/entries/{entry_id}/history", response_model=list[EntryRead])
 def entry_history(case_id: uuid.UUID, entry_id: uuid.UUID, request: Request, session: DbSession, principal: Reader) -> list[EntryRead]:
     opened = _open(session, request, principal, case_id, "entry.history")
-    versions = service.visible_history(session, case=opened.case, entry_id=entry_id, visibility=opened.visibility)
-    opened.seen(entry_ids=[e.id for e in versions], reason=None, purpose=None)
+    versions = service.history_seen(session, opened=opened, entry_id=entry_id)
     return [EntryRead.model_validate(e) for e in versions]
 
 

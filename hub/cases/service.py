@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,9 @@ from hub.cases.schemas import (
 from hub.children.models import Child
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.organizations import service as organizations
+
+if TYPE_CHECKING:
+    from hub.access.reader import Opened
 
 
 def _now() -> datetime:
@@ -187,12 +191,15 @@ def entry_history(session: Session, *, entry: Entry) -> list[Entry]:
     return repository.lineage(session, entry.lineage_id)
 
 
-def visible_history(session: Session, *, case: Case, entry_id: uuid.UUID, visibility: Visibility) -> list[Entry]:
-    """The versions of an entry's lineage the viewer sees (none: as unknown, 404)."""
-    entry = get_entry(session, case=case, entry_id=entry_id)
-    versions = [e for e in entry_history(session, entry=entry) if visibility.sees_entry(e)]
+def history_seen(session: Session, *, opened: Opened, entry_id: uuid.UUID) -> list[Entry]:
+    """The versions of an entry's lineage the reader sees, audited by the door; an unknown entry and one the reader
+    may not see get the same 404, the refusal audited."""
+    case = opened.case
+    entry = repository.entry(session, entry_id)
+    versions = [e for e in entry_history(session, entry=entry) if opened.visibility.sees_entry(e)] if entry and entry.case_id == case.id else []
     if not versions:
-        raise NotFound(f"entry {entry_id} not found on case {case.id}")
+        raise opened.refuse(f"entry {entry_id} not found on case {case.id}", reason="the entry is not in the caller's view")
+    opened.seen(entry_ids=[e.id for e in versions], reason=None, purpose=None)
     return versions
 
 

@@ -18,11 +18,9 @@ from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier, OrganizationRecord, ParsedBatch
 from hub.canonical.vocab import ORGNR_SYSTEM, Sector
-from hub.cases.models import Case
-from hub.core.errors import AccessDenied, InvalidInput, NotFound
+from hub.core.errors import InvalidInput, NotFound
 from hub.core.settings import Settings
 from hub.export.case_view import build_case_view, shown_entry_versions
-from hub.fhir import repository
 from hub.fhir.ids import ENTRY_RESOURCE_TYPES, READABLE_TYPES, to_facade_ids
 from hub.organizations import repository as organizations
 
@@ -34,13 +32,6 @@ def _uuid(value: str, resource_type: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise NotFound(f"no {resource_type} with id {value!r} (facade ids are the hub's UUIDs)") from None
-
-
-def _not_visible(session: Session, principal: Principal, *, action: str, what: str, case: Case | None = None) -> AccessDenied:
-    return reader.refuse(
-        session, principal, action=action, reason=f"{what} is not in the caller's view", what=what,
-        case_id=case.id if case else None, child_id=case.child_id if case else None,
-    )
 
 
 def render_case(opened: Opened, *, base: str) -> tuple[ParsedBatch, list[dict[str, Any]]]:
@@ -103,22 +94,9 @@ def everything(session: Session, *, principal: Principal, patient_id: str, setti
     return _searchset(ordered, self_url=self_url)
 
 
-def _case_of(session: Session, resource_type: str, hub_id: uuid.UUID) -> uuid.UUID | None:
-    if resource_type == "EpisodeOfCare":
-        return hub_id
-    if resource_type == "Goal":
-        return repository.case_of_goal(session, hub_id)
-    if resource_type == "CarePlan":
-        return repository.case_of_measure(session, hub_id)
-    return repository.case_of_entry_lineage(session, hub_id)
-
-
-def _child_of(session: Session, resource_type: str, hub_id: uuid.UUID) -> uuid.UUID | None:
-    if resource_type == "Patient":
-        return hub_id
-    if resource_type == "RelatedPerson":
-        return repository.child_of_guardian(session, hub_id)
-    return repository.child_of_consent(session, hub_id)
+# the kind of hub record behind each facade type (hub.access.reader locates it)
+_RECORD_KIND = {"EpisodeOfCare": "case", "Goal": "goal", "CarePlan": "measure", "Patient": "child", "RelatedPerson": "guardian",
+                "Consent": "consent"}
 
 
 def read_organization(session: Session, *, principal: Principal, hub_id: uuid.UUID) -> dict[str, Any]:
@@ -142,22 +120,15 @@ def read_resource(session: Session, *, principal: Principal, resource_type: str,
     what = f"{resource_type}/{resource_id}"
     if resource_type == "Organization":
         return read_organization(session, principal=principal, hub_id=hub_id)
-    if resource_type in ("Patient", "RelatedPerson", "Consent"):
-        child_id = _child_of(session, resource_type, hub_id)
-        if child_id is None:
-            raise _not_visible(session, principal, action="fhir.read", what=what)
-        [opened, *_] = reader.cases_of_child_for_org(session, principal=principal, child_id=child_id, settings=settings,
-                                                     action="fhir.read")
-    else:
-        case_id = _case_of(session, resource_type, hub_id)
-        if case_id is None:
-            raise _not_visible(session, principal, action="fhir.read", what=what)
-        opened = reader.case_for_org(session, principal=principal, case_id=case_id, settings=settings, action="fhir.read")
+    opened = reader.record_for_org(
+        session, principal=principal, kind=_RECORD_KIND.get(resource_type, "entry"), record_id=hub_id, what=what,
+        settings=settings, action="fhir.read",
+    )
     _, entries = render_case(opened, base=base)
     found = next((e["resource"] for e in entries
                   if e["resource"]["resourceType"] == resource_type and e["resource"].get("id") == str(hub_id)), None)
     if found is None:
-        raise _not_visible(session, principal, action="fhir.read", what=what, case=opened.case)
+        raise opened.refuse(f"{what} not found", reason=f"{what} is not in the caller's view")
     entry_ids = opened.view.entry_version_ids([hub_id]) if resource_type in ENTRY_RESOURCE_TYPES else []
     opened.seen(entry_ids=entry_ids)
     return found
