@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from hub.cases.models import Case, Entry, Goal, Measure, Participant
 from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.organizations.models import Organization
+
+T = TypeVar("T")
 
 
 def shown_consents(session: Session, *, consents: list[Consent], visibility: Visibility) -> list[Consent]:
@@ -36,6 +39,11 @@ def shown_participants(session: Session, *, case: Case, visibility: Visibility) 
     ids = {p.organization_id for p in case.participants}
     sectors = dict(session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids))).all())
     return [p for p in case.participants if visibility.shows_organization(p.organization_id, Sector(sectors[p.organization_id]))]
+
+
+def shown_identifiers(identifiers: list[T], visibility: Visibility) -> list[T]:
+    """The child's identifiers the viewer may be shown (none that tells of a service it may not know of)."""
+    return [i for i in identifiers if visibility.shows_identifier(i.system)]
 
 
 class CaseView:
@@ -76,8 +84,8 @@ class CaseView:
         rows = list(self.session.scalars(select(Consent).where(Consent.child_id == self.case.child_id)))
         return shown_consents(self.session, consents=rows, visibility=self.visibility)
 
-    def shows_identifier(self, system: str) -> bool:
-        return self.visibility.shows_identifier(system)
+    def shown_identifiers(self, identifiers: list[T]) -> list[T]:
+        return shown_identifiers(identifiers, self.visibility)
 
     def entry_version_ids(self, lineage_ids: list[uuid.UUID]) -> list[uuid.UUID]:
         """The ids of the current entry versions behind `lineage_ids` (views and facade ids name lineages; the audit

@@ -11,14 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import reader, writes
+from hub.access import reader, views
+from hub.access.policy import Visibility
 from hub.api.deps import DbSession
-from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
-from hub.children import service
-from hub.children.models import Child, Guardian
-from hub.access.policy import Visibility
+from hub.children import actions
 from hub.children.schemas import ChildCreate, ChildRead, GuardianCreate, GuardianRead
 
 router = APIRouter(prefix="/api/v1/children", tags=["children"])
@@ -27,28 +25,15 @@ Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
 Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 
-def _log_access(session: DbSession, request: Request, principal: Principal, child: Child, guardians: list[Guardian]) -> None:
-    """Guardians asked to see the log get it only from whom the write door names (the register, the coordinator)."""
-    for guardian in guardians:
-        if guardian.log_access_requested:
-            by = writes.log_access_on_add(session, principal=principal, child=child, guardian=guardian, settings=request.app.state.settings)
-            if by is not None:
-                service.decide_log_access(session, guardian=guardian, granted=True, by=by)
-
-
 @router.post("", status_code=201, response_model=ChildRead)
 def create_child(body: ChildCreate, request: Request, session: DbSession, principal: Writer) -> ChildRead:
-    reader.require_organization(principal)
-    child = service.create_child(session, data=body, source_organization=principal.organization)
-    _log_access(session, request, principal, child, list(child.guardians))
-    audit.record(session, principal=principal, action="child.create", child_id=child.id)
-    return ChildRead.model_validate(child)
+    return ChildRead.model_validate(actions.create_child(session, principal=principal, data=body, settings=request.app.state.settings))
 
 
-def _as_seen(child: Child, visibility: Visibility) -> ChildRead:
+def _as_seen(child, visibility: Visibility) -> ChildRead:
     """The child without identifiers that tell of a service the caller may not know of (child welfare)."""
     read = ChildRead.model_validate(child)
-    read.identifiers = [i for i in read.identifiers if visibility.shows_identifier(i.system)]
+    read.identifiers = views.shown_identifiers(read.identifiers, visibility)
     return read
 
 
@@ -71,8 +56,5 @@ def read_child(child_id: uuid.UUID, session: DbSession, request: Request, princi
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)
 def add_guardian(child_id: uuid.UUID, body: GuardianCreate, request: Request, session: DbSession, principal: Writer) -> GuardianRead:
-    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="guardian.add")
-    guardian = service.add_guardian(session, child=child, data=body)
-    _log_access(session, request, principal, child, [guardian])
-    audit.record(session, principal=principal, action="guardian.add", reason=f"log access {guardian.log_access.value}", child_id=child.id)
+    guardian = actions.add_guardian(session, principal=principal, child_id=child_id, data=body, settings=request.app.state.settings)
     return GuardianRead.model_validate(guardian)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access import reader, views
+from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.children.models import Child
 from hub.consent.models import Consent
@@ -97,3 +98,27 @@ def consents_seen(session: Session, *, principal: Principal, child_id: uuid.UUID
     shown = views.shown_consents(session, consents=consents_for(session, child=opened.child), visibility=opened.visibility)
     opened.seen(reason=f"{len(shown)} shown", purpose=None)
     return shown
+
+
+def record_for_organization(session: Session, *, principal: Principal, child_id: uuid.UUID, data: ConsentCreate) -> Consent:
+    """A participating service records a consent (a signed paper one) or a legal basis: the write door decides who may
+    record which (hub.access.writes.check_consent_record)."""
+    from hub.access import writes  # the write door reads this module's rules of provenance
+
+    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="consent.record")
+    writes.check_consent_record(session, principal=principal, child=child, data=data)
+    consent = record_consent(session, child=child, data=data, recorded_by=principal.organization)
+    audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
+    return consent
+
+
+def revoke_for_organization(session: Session, *, principal: Principal, consent_id: uuid.UUID, settings: Settings,
+                            if_match: str | None) -> Consent:
+    from hub.access import writes
+
+    consent = writes.consent_for_revoke(
+        session, principal=principal, consent_id=consent_id, action="consent.revoke", settings=settings, if_match=if_match
+    )
+    revoked = revoke(session, consent=consent)
+    audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
+    return revoked

@@ -173,7 +173,7 @@ def build_case_view(view: CaseView, *, include_retracted: bool = False, include_
     known = {str(o.id) for o in orgs}
     consents = view.consents if include_consents else []
     child_view = child_record(child)
-    child_view.identifiers = [i for i in child_view.identifiers if view.shows_identifier(i.system)]
+    child_view.identifiers = view.shown_identifiers(child_view.identifiers)
     return ParsedBatch(
         format="stafett-case",
         mapping_version=EXPORT_MAPPING_VERSION,

@@ -28,6 +28,7 @@ from hub.transfer import package, repository
 from hub.transfer.basis import transfer_basis
 from hub.transfer.messages import FEDERATION, MESSAGES, message_of, outbox_kind, own_url, seal_to
 from hub.transfer.models import Direction, Transfer, TransferStatus
+from hub.transfer.schemas import DeliveryRead, TransferRead
 from hub.transfer.seal import PROTOCOL, PackageRejected
 
 log = logging.getLogger("hub.transfer")
@@ -113,6 +114,13 @@ def _deliveries(session: Session, transfer: Transfer) -> list[OutboxItem]:
     """The transfer's messages in the outbox: packages first, then revocations, then receipts, each oldest first."""
     items = outbox.items_for(session, subject=transfer, kinds=[outbox_kind(m) for m in MESSAGES])
     return sorted(items, key=lambda i: MESSAGES.index(message_of(i.kind)))
+
+
+def described(session: Session, *, transfer: Transfer) -> TransferRead:
+    """The transfer as the API shows it, with the state of each of its messages in the outbox."""
+    view = TransferRead.model_validate(transfer)
+    view.delivery = [DeliveryRead.model_validate(d) for d in delivery_state(session, transfer=transfer)]
+    return view
 
 
 def delivery_state(session: Session, *, transfer: Transfer) -> list[dict[str, Any]]:
