@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from hub.access.views import CaseView
 from hub.canonical.records import (
