@@ -135,7 +135,7 @@ class Opened:
               case_id=self.case.id if self.case else None)
         return AccessDenied(detail, status=404)
 
-    def seen(self, *, entry_ids: list[uuid.UUID] | tuple = (), reason: str | None | object = WHY, purpose: str | None | object = WHY) -> None:
+    def seen(self, *, entry_ids: list[uuid.UUID] | tuple = (), reason: str | object | None = WHY, purpose: str | object | None = WHY) -> None:
         """The audit record of the permitted read: what it showed (the entry versions) and why (by default the
         visibility's reason)."""
         audit.record(

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from hub.api.deps import DbSession
 from hub.access import reader
+from hub.api.deps import DbSession
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.identity.schemas import ReviewRead

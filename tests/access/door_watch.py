@@ -68,18 +68,18 @@ class DoorWatch:
         event.remove(self.maker, "loaded_as_persistent", self._loaded)
         event.remove(self.maker, "after_begin", self._begun)
 
-    def _begun(self, session, transaction, connection) -> None:  # noqa: ANN001, ARG002
+    def _begun(self, session, transaction, connection) -> None:
         if self._current is not None and session not in self._sessions:
             self._sessions.append(session)
 
-    def _execute(self, state) -> None:  # noqa: ANN001
+    def _execute(self, state) -> None:
         obs, session = self._current, state.session
         if obs is None or not state.is_select or reader.inside(session):
             return
         if (tables := _tables(state)) and not any(p.permit for p in reader.trace(session)):
             obs.early.append(", ".join(sorted(tables)))
 
-    def _loaded(self, session, instance) -> None:  # noqa: ANN001
+    def _loaded(self, session, instance) -> None:
         obs = self._current
         table = getattr(getattr(instance, "__table__", None), "name", None)
         if obs is None or table not in CHILD_TABLES or reader.inside(session):
