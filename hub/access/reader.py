@@ -8,9 +8,9 @@ in the session's trace (`trace`), so that a test can prove every read route pass
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Any
 
@@ -37,7 +37,13 @@ from hub.transfer.models import Transfer
 
 TRACE = "hub.access.reader.trace"  # Session.info key: the passages of this session (one request's)
 INSIDE = "hub.access.reader.inside"  # Session.info key: >0 while a door function decides
-WHY = object()  # Opened.seen's default reason: the visibility's
+
+
+class _Default(Enum):
+    WHY = 0  # Opened.seen's default reason (the visibility's) and purpose (the opening's)
+
+
+WHY = _Default.WHY
 
 
 # --- the trace -----------------------------------------------------------------------------------------------
@@ -65,13 +71,17 @@ def inside(session: Session) -> bool:
     return session.info.get(INSIDE, 0) > 0
 
 
-@contextmanager
-def deciding(session: Session) -> Iterator[None]:
-    session.info[INSIDE] = session.info.get(INSIDE, 0) + 1
-    try:
-        yield
-    finally:
-        session.info[INSIDE] -= 1
+class deciding:
+    """`with deciding(session):` marks the door deciding (what it reads then is the door's own reading)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def __enter__(self) -> None:
+        self.session.info[INSIDE] = self.session.info.get(INSIDE, 0) + 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.info[INSIDE] -= 1
 
 
 def _passage(session: Session, kind: str, action: str, *, permit: bool, child_id=None, case_id=None) -> Passage:
@@ -127,7 +137,10 @@ class Opened:
 
     @cached_property
     def child(self) -> Child:
-        return self.session.get(Child, self.child_id)
+        child = self.session.get(Child, self.child_id)
+        if child is None:
+            raise ValueError(f"child {self.child_id} is gone")  # the door opened it in this transaction
+        return child
 
     def refuse(self, detail: str, *, reason: str) -> AccessDenied:
         """A read refused after the opening (a record in the case the caller may not see): audited, 404."""
@@ -135,13 +148,23 @@ class Opened:
               case_id=self.case.id if self.case else None)
         return AccessDenied(detail, status=404)
 
-    def seen(self, *, entry_ids: list[uuid.UUID] | tuple = (), reason: str | object | None = WHY, purpose: str | object | None = WHY) -> None:
+    def standing_required(self) -> Standing:
+        if self.standing is None:
+            raise ValueError(f"{self.action}: opened for an organisation, not a person")
+        return self.standing
+
+    def case_required(self) -> Case:
+        if self.case is None:
+            raise ValueError(f"{self.action}: a child was opened, not a case")
+        return self.case
+
+    def seen(self, *, entry_ids: Iterable[uuid.UUID] = (), reason: str | _Default | None = WHY, purpose: str | _Default | None = WHY) -> None:
         """The audit record of the permitted read: what it showed (the entry versions) and why (by default the
         visibility's reason)."""
         audit.record(
             self.session, principal=self.principal, action=self.action,
-            reason=self.visibility.reason if reason is WHY else reason,  # type: ignore[arg-type]
-            purpose=self.purpose if purpose is WHY else purpose, child_id=self.child_id, case_id=self.case.id if self.case else None, entry_ids=entry_ids,
+            reason=self.visibility.reason if isinstance(reason, _Default) else reason,
+            purpose=self.purpose if isinstance(purpose, _Default) else purpose, child_id=self.child_id, case_id=self.case.id if self.case else None, entry_ids=entry_ids,
         )
         self.passage.audited = True
 
@@ -154,7 +177,7 @@ def _opened(session: Session, principal: Principal | None, kind: str, action: st
 
 
 def _seen_as_listing(session: Session, principal: Principal | None, kind: str, action: str, *, reason: str,
-                     child_ids: set[uuid.UUID], case_ids: set[uuid.UUID] = frozenset(), purpose: str | None = None,
+                     child_ids: set[uuid.UUID], case_ids: Iterable[uuid.UUID] = (), purpose: str | None = None,
                      child_id: uuid.UUID | None = None, every_child: bool = False) -> Passage:
     """A permitted listing (cases, search hits, transfers): one passage, one audit record."""
     passage = _passage(session, kind, action, permit=True)
@@ -171,9 +194,10 @@ def _seen_as_listing(session: Session, principal: Principal | None, kind: str, a
 ORGANISATION = "organisation"
 
 
-def require_organization(principal: Principal) -> None:
+def require_organization(principal: Principal) -> Organization:
     if principal.organization is None:
         raise Forbidden("the client is not linked to an organisation")
+    return principal.organization
 
 
 def participates(session: Session, principal: Principal, child_id: uuid.UUID) -> bool:
@@ -233,7 +257,7 @@ def child_for_org(session: Session, *, principal: Principal, child_id: uuid.UUID
     own record (identifiers, consents) is as in its cases."""
     with deciding(session):
         child = child_gate(session, principal=principal, child_id=child_id, action=action)
-        visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=settings)
+        visibility = policy.child_visibility(session, child=child, organization=require_organization(principal), settings=settings)
     return _opened(session, principal, ORGANISATION, action, visibility, child_id=child.id, purpose=purpose)
 
 
@@ -262,10 +286,11 @@ def children_by_identifier_for_org(session: Session, *, principal: Principal, id
     found: list[tuple[Child, Visibility]] = []
     with deciding(session):
         system, _ = children.parse_identifier_query(identifier)
+        organization = principal.organization
         for child in children.find_children(session, identifier=identifier):
-            if not participates(session, principal, child.id):
+            if organization is None or not participates(session, principal, child.id):
                 continue
-            visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=settings)
+            visibility = policy.child_visibility(session, child=child, organization=organization, settings=settings)
             if visibility.shows_identifier(system):
                 found.append((child, visibility))
     passage = _seen_as_listing(session, principal, ORGANISATION, action, reason=f"{len(found)} visible match(es)",
@@ -325,7 +350,7 @@ def patient_by_identifier_for_org(session: Session, *, principal: Principal, sys
             if child is not None:
                 _deny(session, principal, ORGANISATION, action, "not a participant in any case of this child", child_id=child.id)
             return []
-        if not policy.may_be_found_by(session, child=child, organization=principal.organization, settings=settings, system=system):
+        if not policy.may_be_found_by(session, child=child, organization=require_organization(principal), settings=settings, system=system):
             _deny(session, principal, ORGANISATION, action, "searched by an identifier the caller is not shown", child_id=child.id)
             return []
     return cases_of_child_for_org(session, principal=principal, child_id=child.id, settings=settings, action=action)
@@ -334,9 +359,9 @@ def patient_by_identifier_for_org(session: Session, *, principal: Principal, sys
 def cases_for_org(session: Session, *, principal: Principal, action: str = "case.list", child_id: uuid.UUID | None = None,
                   **filters: Any) -> list[Case]:
     """The cases the caller's organisation takes part in (the case list), audited with their count."""
-    require_organization(principal)
+    organization = require_organization(principal)
     with deciding(session):
-        found = cases.search(session, child_id=child_id, participant=principal.organization.id, **filters)
+        found = cases.search(session, child_id=child_id, participant=organization.id, **filters)
     _seen_as_listing(session, principal, ORGANISATION, action, reason=f"{len(found)} cases as participant",
                      child_ids={c.child_id for c in found}, case_ids={c.id for c in found}, child_id=child_id)
     return found
@@ -373,7 +398,7 @@ def choose_case(session: Session, *, child: Child, organization: Organization) -
         )
     )
     local = [c for c in open_cases if organization.kommunenummer and c.municipality == organization.kommunenummer]
-    return (local or open_cases or [None])[0]
+    return (local or open_cases)[0] if (local or open_cases) else None
 
 
 def _receiver_visibility(session: Session, *, case: Case, child: Child, organization: Organization, settings: Settings) -> Visibility:
@@ -387,7 +412,7 @@ def _refused(session: Session, principal: Principal, reason: str, **ids: uuid.UU
     """The one answer for an unknown child and for a child the caller may not receive: same status, same words."""
     _deny(session, principal, SCHOOL, HANDOVER, reason, purpose="handover", **ids)
     return AccessDenied(
-        f"no handover to {principal.organization.name}: no child with this identifier is known to the hub, or no "
+        f"no handover to {require_organization(principal).name}: no child with this identifier is known to the hub, or no "
         "consent or legal basis covers this organisation for it. The guardians (or the young person) must consent to "
         "sharing with this organisation or its sector, or a legal basis must be recorded",
         status=404,
@@ -399,8 +424,7 @@ def case_for_receiver(session: Session, *, principal: Principal, identifier: str
     what it may receive of it. Case choice: among the child's open cases, the one in the requester's municipality,
     else the most recently opened. A caller without a basis gets the same answer whether the hub knows the child or
     not (no existence oracle)."""
-    require_organization(principal)
-    organization = principal.organization
+    organization = require_organization(principal)
     with deciding(session):
         found = children.find_children(session, identifier=identifier)
         if not found:
@@ -488,9 +512,9 @@ def standings(session: Session, *, national_id: str) -> list[Standing]:
     """The children a person may act for: with parental responsibility and log access, or themself."""
     with deciding(session):
         result = [
-            Standing(child=session.get(Child, g.child_id), guardian=g)
+            Standing(child=child, guardian=g)
             for g in policy.guardians_of(session, national_id=national_id)
-            if policy.may_act_as_guardian(g)
+            if policy.may_act_as_guardian(g) and (child := session.get(Child, g.child_id)) is not None
         ]
         own = session.scalars(
             select(Child).join(ChildIdentifier).where(ChildIdentifier.system.in_(NATIONAL_ID_SYSTEMS), ChildIdentifier.value == national_id)
@@ -520,7 +544,7 @@ def known_to_family(session: Session, *, case: Case, visibility: Visibility) -> 
 
 
 def _standing(session: Session, principal: Principal, child_id: uuid.UUID) -> Standing | None:
-    return next((s for s in standings(session, national_id=principal.national_id) if s.child.id == child_id), None)
+    return next((s for s in standings(session, national_id=principal.national_id or "") if s.child.id == child_id), None)
 
 
 def child_for_person(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str, settings: Settings) -> Opened:
@@ -562,7 +586,7 @@ class FamilyChild:
 def children_for_person(session: Session, *, principal: Principal, settings: Settings, action: str = "me.children") -> list[FamilyChild]:
     """Every child the person may act for, each opened and audited, with the cases the family may learn of."""
     result = []
-    for standing in standings(session, national_id=principal.national_id):
+    for standing in standings(session, national_id=principal.national_id or ""):
         with deciding(session):
             visibility = person_visibility(session, standing=standing, settings=settings)
             rows = session.scalars(select(Case).where(Case.child_id == standing.child.id).order_by(Case.opened_at, Case.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +19,11 @@ from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.organizations.models import Organization
 
-T = TypeVar("T")
+T = TypeVar("T", bound="_HasSystem")
+
+
+class _HasSystem(Protocol):
+    system: str
 
 
 def shown_consents(session: Session, *, consents: list[Consent], visibility: Visibility) -> list[Consent]:
@@ -55,7 +59,10 @@ class CaseView:
 
     @cached_property
     def child(self) -> Child:
-        return self.session.get(Child, self.case.child_id)
+        child = self.session.get(Child, self.case.child_id)
+        if child is None:
+            raise ValueError(f"child {self.case.child_id} of case {self.case.id} is gone")
+        return child
 
     @cached_property
     def current_entries(self) -> list[Entry]:

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from hub.access import writes
+from hub.access import reader, writes
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.vocab import AuthorKind
@@ -32,11 +32,17 @@ from hub.children import service as children
 from hub.children.models import Guardian
 from hub.core.errors import Forbidden
 from hub.core.settings import Settings
+from hub.organizations.models import Organization
+
+
+def _org(principal: Principal) -> Organization:
+    """The caller's organisation (the write door let only an organisation's client this far)."""
+    return reader.require_organization(principal)
 
 
 def _own_name(principal: Principal, organization_id: uuid.UUID | None) -> None:
     """An organisation writes only in its own name."""
-    if organization_id is not None and organization_id != principal.organization.id:
+    if organization_id is not None and organization_id != _org(principal).id:
         raise Forbidden("an organisation writes only in its own name (author_organization_id must be yours)")
 
 
@@ -47,8 +53,8 @@ def _audit(session: Session, principal: Principal, action: str, case: Case, **ex
 def create_case(session: Session, *, principal: Principal, data: CaseCreate, settings: Settings) -> Case:
     """Open a case for a child (the write door decides whether the caller may); the caller takes part in it."""
     opening = writes.case_opening(session, principal=principal, child_id=data.child_id, settings=settings)
-    if not any(p.organization_id == principal.organization.id for p in data.participants):
-        data.participants.append(ParticipantIn(organization_id=principal.organization.id, role=principal.organization.sector.value))
+    if not any(p.organization_id == _org(principal).id for p in data.participants):
+        data.participants.append(ParticipantIn(organization_id=_org(principal).id, role=_org(principal).sector.value))
     case = service.create_case(session, child=opening.child, data=data)
     _audit(session, principal, "case.create", case, reason=opening.reason)
     return case
@@ -87,8 +93,8 @@ def add_participant(session: Session, *, principal: Principal, case_id: uuid.UUI
 def append_entry(session: Session, *, principal: Principal, case_id: uuid.UUID, data: EntryCreate, settings: Settings) -> Entry:
     case, _ = _write(session, principal, case_id, "entry.append", settings)
     _own_name(principal, data.author_organization_id)
-    data = data.model_copy(update={"author_kind": AuthorKind.organization, "author_organization_id": principal.organization.id})
-    entry = service.append_entry(session, case=case, data=data, **service.typed_in_by(principal.organization.id))
+    data = data.model_copy(update={"author_kind": AuthorKind.organization, "author_organization_id": _org(principal).id})
+    entry = service.append_entry(session, case=case, data=data, **service.typed_in_by(_org(principal).id))
     _audit(session, principal, "entry.append", case, entry_ids=[entry.id])
     return entry
 
@@ -98,7 +104,7 @@ def correct_entry(session: Session, *, principal: Principal, case_id: uuid.UUID,
     """Only the organisation that wrote an entry corrects it."""
     case, _ = _write(session, principal, case_id, "entry.correct", settings)
     entry = service.get_entry(session, case=case, entry_id=entry_id)
-    if entry.author_organization_id != principal.organization.id:
+    if entry.author_organization_id != _org(principal).id:
         raise Forbidden("only the organisation that wrote an entry may correct it")
     corrected = service.correct_entry(session, case=case, entry=entry, data=data)
     _audit(session, principal, "entry.correct", case, entry_ids=[corrected.id])
@@ -107,7 +113,7 @@ def correct_entry(session: Session, *, principal: Principal, case_id: uuid.UUID,
 
 def add_goal(session: Session, *, principal: Principal, case_id: uuid.UUID, data: GoalCreate, settings: Settings) -> Goal:
     case, _ = _write(session, principal, case_id, "goal.add", settings)
-    goal = service.add_goal(session, case=case, data=data, **service.typed_in_by(principal.organization.id))
+    goal = service.add_goal(session, case=case, data=data, **service.typed_in_by(_org(principal).id))
     _audit(session, principal, "goal.add", case)
     return goal
 
@@ -122,7 +128,7 @@ def set_goal_status(session: Session, *, principal: Principal, case_id: uuid.UUI
 
 def add_measure(session: Session, *, principal: Principal, case_id: uuid.UUID, data: MeasureCreate, settings: Settings) -> Measure:
     case, _ = _write(session, principal, case_id, "measure.add", settings)
-    measure = service.add_measure(session, case=case, data=data, **service.typed_in_by(principal.organization.id))
+    measure = service.add_measure(session, case=case, data=data, **service.typed_in_by(_org(principal).id))
     _audit(session, principal, "measure.add", case)
     return measure
 
@@ -142,7 +148,7 @@ def add_evaluation(session: Session, *, principal: Principal, case_id: uuid.UUID
     case, visibility = _write(session, principal, case_id, "evaluation.add", settings)
     _own_name(principal, data.author_organization_id)
     measure = service.get_measure(session, case=case, measure_id=measure_id, visibility=visibility)
-    data = data.model_copy(update={"author_organization_id": principal.organization.id})
+    data = data.model_copy(update={"author_organization_id": _org(principal).id})
     evaluation = service.add_evaluation(session, case=case, measure=measure, data=data)
     _audit(session, principal, "evaluation.add", case)
     return evaluation
@@ -160,7 +166,7 @@ def propose_coordinator(session: Session, *, principal: Principal, case_id: uuid
 def accept_coordinator(session: Session, *, principal: Principal, case_id: uuid.UUID, assignment_id: uuid.UUID, settings: Settings,
                        if_match: str | None) -> tuple[CoordinatorAssignment, int]:
     case = _change(session, principal, case_id, "coordinator.accept", settings, if_match)
-    assignment = service.accept_coordinator(session, case=case, assignment_id=assignment_id, organization_id=principal.organization.id)
+    assignment = service.accept_coordinator(session, case=case, assignment_id=assignment_id, organization_id=_org(principal).id)
     _audit(session, principal, "coordinator.accept", case)
     return assignment, case.row_version
 
@@ -168,7 +174,7 @@ def accept_coordinator(session: Session, *, principal: Principal, case_id: uuid.
 def decline_coordinator(session: Session, *, principal: Principal, case_id: uuid.UUID, assignment_id: uuid.UUID, reason: str | None,
                         settings: Settings, if_match: str | None) -> tuple[CoordinatorAssignment, int]:
     case = _change(session, principal, case_id, "coordinator.decline", settings, if_match)
-    assignment = service.decline_coordinator(session, case=case, assignment_id=assignment_id, reason=reason, organization_id=principal.organization.id)
+    assignment = service.decline_coordinator(session, case=case, assignment_id=assignment_id, reason=reason, organization_id=_org(principal).id)
     _audit(session, principal, "coordinator.decline", case)
     return assignment, case.row_version
 

@@ -194,7 +194,7 @@ def entry_history(session: Session, *, entry: Entry) -> list[Entry]:
 def history_seen(session: Session, *, opened: Opened, entry_id: uuid.UUID) -> list[Entry]:
     """The versions of an entry's lineage the reader sees, audited by the door; an unknown entry and one the reader
     may not see get the same 404, the refusal audited."""
-    case = opened.case
+    case = opened.case_required()
     entry = repository.entry(session, entry_id)
     versions = [e for e in entry_history(session, entry=entry) if opened.visibility.sees_entry(e)] if entry and entry.case_id == case.id else []
     if not versions:

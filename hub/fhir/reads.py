@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from adapters.base import Renderer
 from adapters.fhir_r4.render_records import organization_resource
 from adapters.registry import get_adapter
 from hub.access import reader
@@ -37,7 +38,10 @@ def _uuid(value: str, resource_type: str) -> uuid.UUID:
 def render_case(opened: Opened, *, base: str) -> tuple[ParsedBatch, list[dict[str, Any]]]:
     """The case as the caller may see it, rendered by the fhir-r4 adapter, with facade ids."""
     view = build_case_view(opened.view)
-    bundle = json.loads(get_adapter(FORMAT_ID).render(view))  # our own rendering, not untrusted input
+    renderer = get_adapter(FORMAT_ID)
+    if not isinstance(renderer, Renderer):
+        raise TypeError(f"the {FORMAT_ID} adapter renders no more")
+    bundle = json.loads(renderer.render(view))  # our own rendering, not untrusted input
     return view, to_facade_ids(bundle, view, base=base)
 
 

@@ -51,4 +51,4 @@ def pull(
     body, chosen = export.render(batch, format_id=format_id, media_type=media_type)
     entry_ids = shown_entry_versions(opened.view, batch)
     opened.seen(entry_ids=entry_ids, reason=f"{format_id}; {opened.visibility.reason}")
-    return Package(body=body, media_type=chosen, case_id=opened.case.id, entry_ids=entry_ids)
+    return Package(body=body, media_type=chosen, case_id=opened.case_required().id, entry_ids=entry_ids)

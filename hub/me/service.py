@@ -30,9 +30,9 @@ def my_children(session: Session, *, principal: Principal, settings: Settings) -
     return [
         MyChild(
             id=f.opened.child_id,
-            names=f.opened.standing.child.names,
-            birth_date=f.opened.standing.child.birth_date,
-            relation="self" if f.opened.standing.guardian is None else "guardian",
+            names=f.opened.standing_required().child.names,
+            birth_date=f.opened.standing_required().child.birth_date,
+            relation="self" if f.opened.standing_required().guardian is None else "guardian",
             case_ids=f.case_ids,
         )
         for f in reader.children_for_person(session, principal=principal, settings=settings)
@@ -56,7 +56,7 @@ def _open_for_write(session: Session, principal: Principal, case_id: uuid.UUID, 
 
 def add_note(session: Session, *, principal: Principal, case_id: uuid.UUID, body: NoteIn, settings: Settings) -> Entry:
     opened = _open_for_write(session, principal, case_id, settings, "me.note")
-    case, standing = opened.case, opened.standing
+    case, standing = opened.case_required(), opened.standing_required()
     entry = cases.append_entry(
         session,
         case=case,
@@ -68,7 +68,7 @@ def add_note(session: Session, *, principal: Principal, case_id: uuid.UUID, body
 
 
 def add_home_measure(session: Session, *, principal: Principal, case_id: uuid.UUID, body: HomeMeasureIn, settings: Settings) -> Measure:
-    case = _open_for_write(session, principal, case_id, settings, "me.measure").case
+    case = _open_for_write(session, principal, case_id, settings, "me.measure").case_required()
     measure = cases.add_measure(
         session,
         case=case,
@@ -82,7 +82,7 @@ def evaluate_home_measure(
     session: Session, *, principal: Principal, case_id: uuid.UUID, measure_id: uuid.UUID, body: HomeEvaluationIn, settings: Settings
 ) -> Evaluation:
     opened = _open_for_write(session, principal, case_id, settings, "me.evaluation")
-    case, standing = opened.case, opened.standing
+    case, standing = opened.case_required(), opened.standing_required()
     measure = cases.get_measure(session, case=case, measure_id=measure_id, visibility=opened.visibility)
     if not measure.responsible_home:
         raise Forbidden("guardians evaluate the measures done at home; this one belongs to a service")
@@ -102,7 +102,7 @@ def close_log(
     from hub.access import writes
 
     opened = _open_for_write(session, principal, case_id, settings, "me.close")
-    case = opened.case
+    case = opened.case_required()
     writes.locked(session, row=case, what=f"case {case.id}", settings=settings, if_match=if_match)
     cases.close_case(session, case=case, data=CaseClose(status="closed", reason=reason))
     version = case.row_version
@@ -111,7 +111,7 @@ def close_log(
 
 
 def give_consent(session: Session, *, principal: Principal, child_id: uuid.UUID, body: ConsentCreate, settings: Settings) -> Consent:
-    standing = reader.child_for_person(session, principal=principal, child_id=child_id, action="me.consent.give", settings=settings).standing
+    standing = reader.child_for_person(session, principal=principal, child_id=child_id, action="me.consent.give", settings=settings).standing_required()
     if body.basis != "consent":
         raise Forbidden("guardians give consent; a legal basis is recorded by the service that relies on it")
     data = body.model_copy(update={"given_by": "guardian" if standing.guardian else "child"})
@@ -123,7 +123,7 @@ def give_consent(session: Session, *, principal: Principal, child_id: uuid.UUID,
 def consents_shown(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings) -> list[Consent]:
     """The family's own consents, and the legal bases services recorded that tell of no service hidden from them."""
     opened = reader.child_for_person(session, principal=principal, child_id=child_id, action="me.consent.list", settings=settings)
-    rows = consents.consents_for(session, child=opened.standing.child)
+    rows = consents.consents_for(session, child=opened.standing_required().child)
     legal = views.shown_consents(session, consents=[c for c in rows if c.basis != "consent"], visibility=opened.visibility)
     shown = [c for c in rows if c.basis == "consent" or c in legal]
     opened.seen(reason=f"{len(shown)} shown")
@@ -158,7 +158,7 @@ def access_log(session: Session, *, principal: Principal, child_id: uuid.UUID, s
     lines = [
         AccessLogLine(
             when=e.occurred_at,
-            who=names.get(e.organization_id) or ("a guardian or the young person" if e.actor_kind == "person" else e.actor_kind),
+            who=(names.get(e.organization_id) if e.organization_id else None) or ("a guardian or the young person" if e.actor_kind == "person" else e.actor_kind),
             organization_id=e.organization_id,
             action=e.action,
             purpose=e.purpose,
