@@ -271,12 +271,12 @@ def cases_of_child_for_org(session: Session, *, principal: Principal, child_id: 
         ):
             _deny(session, principal, ORGANISATION, action, "not a participant in any case of this child", child_id=child_id)
             raise _not_found("child", child_id)
-        ids = session.scalars(
-            select(Case.id).join(Participant, Participant.case_id == Case.id)
+        found = session.scalars(
+            select(Case).join(Participant, Participant.case_id == Case.id)
             .where(Case.child_id == child_id, Participant.organization_id == principal.organization.id)
             .distinct().order_by(Case.opened_at.desc(), Case.id)
         ).all()
-    return [case_for_org(session, principal=principal, case_id=i, settings=settings, action=action) for i in dict.fromkeys(ids)]
+    return [case_for_org(session, principal=principal, case_id=c.id, settings=settings, action=action) for c in found]
 
 
 def children_by_identifier_for_org(session: Session, *, principal: Principal, identifier: str, settings: Settings,
