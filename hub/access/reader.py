@@ -44,6 +44,7 @@ class _Default(Enum):
 
 
 WHY = _Default.WHY
+HELD = "hub.access.reader.held"  # Session.info key: rows the door read, held for the session's life
 
 
 # --- the trace -----------------------------------------------------------------------------------------------
@@ -82,6 +83,13 @@ class deciding:
 
     def __exit__(self, *exc: object) -> None:
         self.session.info[INSIDE] -= 1
+
+
+def _hold(session: Session, row: object) -> None:
+    """Keep a row the door read for the session's life (its identity map holds rows weakly: a row dropped is read
+    again when next asked for)."""
+    if row is not None:
+        session.info.setdefault(HELD, []).append(row)
 
 
 def _passage(session: Session, kind: str, action: str, *, permit: bool, child_id=None, case_id=None) -> Passage:
@@ -129,15 +137,16 @@ class Opened:
     passage: Passage
     case: Case | None = None
     standing: Standing | None = None
+    loaded: Child | None = None  # the child row as the door read it (held: the session's identity map holds rows weakly)
 
     @cached_property
     def view(self) -> CaseView:
         assert self.case is not None, "a child opened without a case has no case view"
-        return CaseView(self.session, case=self.case, visibility=self.visibility)
+        return CaseView(self.session, case=self.case, visibility=self.visibility, child=self.loaded)
 
     @cached_property
     def child(self) -> Child:
-        child = self.session.get(Child, self.child_id)
+        child = self.loaded or self.session.get(Child, self.child_id)
         if child is None:
             raise ValueError(f"child {self.child_id} is gone")  # the door opened it in this transaction
         return child
@@ -170,10 +179,11 @@ class Opened:
 
 
 def _opened(session: Session, principal: Principal | None, kind: str, action: str, visibility: Visibility, *,
-            child_id: uuid.UUID, case: Case | None = None, purpose: str | None = None, standing: Standing | None = None) -> Opened:
+            child_id: uuid.UUID, case: Case | None = None, purpose: str | None = None, standing: Standing | None = None,
+            child: Child | None = None) -> Opened:
     passage = _passage(session, kind, action, permit=True, child_id=child_id, case_id=case.id if case else None)
     return Opened(session=session, principal=principal, action=action, purpose=purpose, visibility=visibility,
-                  child_id=child_id, passage=passage, case=case, standing=standing)
+                  child_id=child_id, passage=passage, case=case, standing=standing, loaded=child or (standing.child if standing else None))
 
 
 def _seen_as_listing(session: Session, principal: Principal | None, kind: str, action: str, *, reason: str,
@@ -215,6 +225,7 @@ def participates(session: Session, principal: Principal, child_id: uuid.UUID) ->
 
 def case_gate(session: Session, *, principal: Principal, case_id: uuid.UUID, settings: Settings, action: str,
                purpose: str, for_update: bool) -> tuple[Case, Visibility]:
+    """The case and the organisation's visibility (the write door's gate too); refusals audited, 404."""
     query = select(Case).where(Case.id == case_id)
     # Locked: the row as committed now (populate_existing: not a copy this session read before), so that a decision
     # taken under the lock sees every decision committed before it.
@@ -222,6 +233,7 @@ def case_gate(session: Session, *, principal: Principal, case_id: uuid.UUID, set
     if case is None or principal.organization is None:
         _deny(session, principal, ORGANISATION, action, "no such case", case_id=case_id, purpose=purpose)
         raise _not_found("case", case_id)
+    _hold(session, session.get(Child, case.child_id))  # read once: the policy and the case view use this row
     visibility = policy.organization_visibility(session, case=case, organization=principal.organization, settings=settings)
     if not visibility.permit:
         _deny(session, principal, ORGANISATION, action, visibility.reason, case_id=case.id, child_id=case.child_id, purpose=purpose)
@@ -258,7 +270,7 @@ def child_for_org(session: Session, *, principal: Principal, child_id: uuid.UUID
     with deciding(session):
         child = child_gate(session, principal=principal, child_id=child_id, action=action)
         visibility = policy.child_visibility(session, child=child, organization=require_organization(principal), settings=settings)
-    return _opened(session, principal, ORGANISATION, action, visibility, child_id=child.id, purpose=purpose)
+    return _opened(session, principal, ORGANISATION, action, visibility, child_id=child.id, purpose=purpose, child=child)
 
 
 def cases_of_child_for_org(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings, action: str) -> list[Opened]:
@@ -296,7 +308,7 @@ def children_by_identifier_for_org(session: Session, *, principal: Principal, id
     passage = _seen_as_listing(session, principal, ORGANISATION, action, reason=f"{len(found)} visible match(es)",
                                child_ids={c.id for c, _ in found}, child_id=found[0][0].id if found else None)
     return [
-        Opened(session=session, principal=principal, action=action, purpose=None, visibility=v, child_id=c.id, passage=passage)
+        Opened(session=session, principal=principal, action=action, purpose=None, visibility=v, child_id=c.id, passage=passage, loaded=c)
         for c, v in found
     ]
 
@@ -445,7 +457,7 @@ def case_for_receiver(session: Session, *, principal: Principal, identifier: str
         visibility = _receiver_visibility(session, case=case, child=child, organization=organization, settings=settings)
         if not visibility.permit:
             raise _refused(session, principal, visibility.reason, child_id=child.id, case_id=case.id)
-    return _opened(session, principal, SCHOOL, HANDOVER, visibility, child_id=child.id, case=case, purpose="handover")
+    return _opened(session, principal, SCHOOL, HANDOVER, visibility, child_id=child.id, case=case, purpose="handover", child=child)
 
 
 # --- a hub's transfer party (the origin's participants, the destination municipality's organisations) ---------

@@ -54,12 +54,12 @@ class CaseView:
     """What one viewer sees of one case. Each part is read once, when first asked for (a REST read never reads the
     consents; an export does)."""
 
-    def __init__(self, session: Session, *, case: Case, visibility: Visibility):
-        self.session, self.case, self.visibility = session, case, visibility
+    def __init__(self, session: Session, *, case: Case, visibility: Visibility, child: Child | None = None):
+        self.session, self.case, self.visibility, self._child = session, case, visibility, child
 
     @cached_property
     def child(self) -> Child:
-        child = self.session.get(Child, self.case.child_id)
+        child = self._child or self.session.get(Child, self.case.child_id)
         if child is None:
             raise ValueError(f"child {self.case.child_id} of case {self.case.id} is gone")
         return child

@@ -50,8 +50,9 @@ def find_children(
 @router.get("/{child_id}", response_model=ChildRead)
 def read_child(child_id: uuid.UUID, session: DbSession, request: Request, principal: Reader) -> ChildRead:
     opened = reader.child_for_org(session, principal=principal, child_id=child_id, action="child.read", settings=request.app.state.settings)
+    seen = _as_seen(opened.child, opened.visibility)
     opened.seen(reason=None)
-    return _as_seen(opened.child, opened.visibility)
+    return seen
 
 
 @router.post("/{child_id}/guardians", status_code=201, response_model=GuardianRead)
