@@ -1,3 +1,3 @@
-"""The one access policy: who may see or change which case, and which entries within it, on every read path
-(REST, FHIR facade, exports, handover, transfers). Decisions carry their reason for the audit trail.
+"""Access: the policy (policy.py: who may see which case and which entries in it), the read door (reader.py: every
+read of child data opens through it and is audited there), the one case view (views.py) and the write door (writes.py).
 """

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from adapters.registry import namespace_registry
 from hub.canonical.vocab import DEFAULT_CATEGORY_FOR_SECTOR, Category, ParentalResponsibility, Sector, Sensitivity
-from hub.cases.models import Case, Entry, Goal, Measure, Participant
+from hub.cases.models import Case, Entry, Goal, Measure
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.core.ownership import owned_by
@@ -43,7 +43,6 @@ class Visibility:
     named: frozenset[Category] | None = None  # categories named explicitly (needed for confidential entries)
     own_organization_id: uuid.UUID | None = None
     own_category: Category | None = None  # the viewer's own sector's category: a service knows its own kind
-    everything: bool = False  # the hub itself (transfers of the whole case)
     basis_ids: list[uuid.UUID] = field(default_factory=list)  # consents / legal bases relied on
 
     def pushed_by_me(self, source_system: str | None) -> bool:
@@ -59,11 +58,11 @@ class Visibility:
         return self.pushed_by_me(measure.source_system) or self._sees(measure.category, measure.sensitivity, None)
 
     def sees_goal(self, goal: Goal) -> bool:
-        return self.everything or goal.category is None or goal.category in self.categories or self.pushed_by_me(goal.source_system)
+        return goal.category is None or goal.category in self.categories or self.pushed_by_me(goal.source_system)
 
     def sees_category(self, category: Category) -> bool:
         """Whether the viewer sees this category at all (a confidential one only when named)."""
-        if self.everything or category == self.own_category:
+        if category == self.own_category:
             return True
         if category in CONFIDENTIAL_CATEGORIES and self.named is not None:
             return category in self.named
@@ -85,7 +84,7 @@ class Visibility:
 
     def shows_organization(self, organization_id: uuid.UUID, sector: Sector) -> bool:
         """Whether the viewer may learn that this organisation takes part (its own always)."""
-        if self.everything or organization_id == self.own_organization_id:
+        if organization_id == self.own_organization_id:
             return True
         return self.shows_sector(sector)
 
@@ -98,8 +97,6 @@ class Visibility:
         return self.sees_category(category)
 
     def _sees(self, category: Category, sensitivity: Sensitivity, author: uuid.UUID | None) -> bool:
-        if self.everything:
-            return True
         if self.own_organization_id is not None and author == self.own_organization_id:
             return True
         if sensitivity == Sensitivity.confidential and self.named is not None:
@@ -247,29 +244,6 @@ def guardian_visibility(
     return Visibility(permit=True, reason=reason, categories=frozenset(categories))
 
 
-def whole_case() -> Visibility:
-    return Visibility(permit=True, reason="the hub itself (whole case)", categories=frozenset(Category), everything=True)
-
-
 def self_visibility(session: Session, *, child: Child, settings: Settings) -> Visibility:
     """A young person reading their own log sees all but child-welfare and social-services entries (as guardians)."""
     return Visibility(permit=True, reason="the young person themself", categories=frozenset(set(Category) - SECRET_INVOLVEMENT))
-
-
-def shown_consents(session: Session, *, consents: list[Consent], visibility: Visibility) -> list[Consent]:
-    """The consents the viewer may learn of (none that tells of a secret service it does not see)."""
-    named = {o for c in consents for o in c.organization_ids or []}
-    sectors = {}
-    if named:
-        ids = [uuid.UUID(o) for o in named]
-        sectors = {str(i): Sector(s) for i, s in session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids)))}
-    return [c for c in consents if visibility.shows_consent(c, sectors)]
-
-
-def shown_participants(session: Session, *, case: Case, visibility: Visibility) -> list[Participant]:
-    """The case's participants the viewer may learn of (a child welfare or social service only if it sees that)."""
-    if not case.participants:
-        return []
-    ids = {p.organization_id for p in case.participants}
-    sectors = dict(session.execute(select(Organization.id, Organization.sector).where(Organization.id.in_(ids))).all())
-    return [p for p in case.participants if visibility.shows_organization(p.organization_id, Sector(sectors[p.organization_id]))]

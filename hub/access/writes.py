@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.access import guard, policy
+from hub.access import policy, reader
 from hub.access.policy import Visibility
 from hub.audit import service as audit
 from hub.auth.principal import Principal
@@ -56,7 +56,7 @@ def case_opening(session: Session, *, principal: Principal, child_id: uuid.UUID,
     0/1 starts inside one service), or when a consent in force (or a legal basis an authority recorded) covers it.
     An unknown child and a child the caller may not know of get the same 404; a child it already knows of (it takes
     part in one of its cases) but has no basis for gets 403 naming what is missing."""
-    guard.require_organization(principal)
+    reader.require_organization(principal)
     organization = principal.organization
     child = session.get(Child, child_id)
     if child is None:
@@ -69,7 +69,7 @@ def case_opening(session: Session, *, principal: Principal, child_id: uuid.UUID,
         return Opening(child, f"case opened under {why}")
     reason = f"no consent or legal basis covers the organisation ({why})"
     audit.record(session, principal=principal, action="case.create", outcome="deny", reason=reason, child_id=child.id)
-    if guard.participates(session, principal, child.id):
+    if reader.participates(session, principal, child.id):
         raise AccessDenied(
             f"{organization.name} may not open a case for child {child.id}: {reason}. The guardians (or the young "
             "person) must consent to it, or the child welfare service or the municipality must record a legal basis "
@@ -86,7 +86,8 @@ def case_for_write(
 ) -> tuple[Case, Visibility]:
     """The case, locked for this transaction, if the caller's organisation takes part in it (participants write, as
     they read); an unknown case and one the caller may not see look the same (404)."""
-    return guard.case_for_org(session, principal=principal, case_id=case_id, settings=settings, action=action, for_update=True)
+    with reader.deciding(session):
+        return reader.case_gate(session, principal=principal, case_id=case_id, settings=settings, action=action, purpose="care", for_update=True)
 
 
 # --- optimistic concurrency ------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def goal_for_change(
 
 def child_for_write(session: Session, *, principal: Principal, child_id: uuid.UUID, action: str) -> Child:
     """No write on a child the caller could not read: only an organisation taking part in one of its cases."""
-    return guard.child_for_org(session, principal=principal, child_id=child_id, action=action)
+    return reader.child_gate(session, principal=principal, child_id=child_id, action=action)
 
 
 # --- guardians' access to the log ------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def consent_for_revoke(
     consent is locked and its If-Match judged."""
     consent = session.get(Consent, consent_id)
     child = session.get(Child, consent.child_id) if consent is not None else None
-    if consent is None or child is None or principal.organization is None or not guard.participates(session, principal, child.id):
+    if consent is None or child is None or principal.organization is None or not reader.participates(session, principal, child.id):
         audit.record(
             session, principal=principal, action=action, outcome="deny", reason="not a participant in any case of this child",
             child_id=child.id if child is not None else None,

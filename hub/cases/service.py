@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from hub.access import policy
 from hub.access.policy import Visibility
+from hub.access.views import CaseView
 from hub.canonical.vocab import AuthorKind, CaseStatus
 from hub.cases import repository
 from hub.cases.entries import next_version_row, write_entry
@@ -34,6 +34,9 @@ from hub.core.ownership import owner_key
 from hub.events import service as events
 from hub.events.models import EventKind
 from hub.organizations import service as organizations
+
+if TYPE_CHECKING:
+    from hub.access.reader import Opened
 
 
 def _now() -> datetime:
@@ -217,6 +220,18 @@ def correct_entry(session: Session, *, case: Case, entry: Entry, data: EntryCorr
 
 def entry_history(session: Session, *, entry: Entry) -> list[Entry]:
     return repository.lineage(session, entry.lineage_id)
+
+
+def history_seen(session: Session, *, opened: Opened, entry_id: uuid.UUID) -> list[Entry]:
+    """The versions of an entry's lineage the reader sees, audited by the door; an unknown entry and one the reader
+    may not see get the same 404, the refusal audited."""
+    case = opened.case_required()
+    entry = repository.entry(session, entry_id)
+    versions = [e for e in entry_history(session, entry=entry) if opened.visibility.sees_entry(e)] if entry and entry.case_id == case.id else []
+    if not versions:
+        raise opened.refuse(f"entry {entry_id} not found on case {case.id}", reason="the entry is not in the caller's view")
+    opened.seen(entry_ids=[e.id for e in versions], reason=None, purpose=None)
+    return versions
 
 
 def timeline(session: Session, *, case: Case) -> list[Entry]:
@@ -409,8 +424,9 @@ def decline_coordinator(
     return assignment
 
 
-def describe_case(session: Session, *, case: Case, visibility: Visibility) -> dict[str, object]:
-    """What CaseRead shows to one viewer: the case, the visible part of its timeline, goals, measures, the baton."""
+def describe_case(view: CaseView) -> dict[str, object]:
+    """What CaseRead shows of a case view: the case, the visible part of its timeline, goals, measures, the baton."""
+    case = view.case
     return {
         "id": case.id,
         "version": case.row_version,
@@ -423,10 +439,10 @@ def describe_case(session: Session, *, case: Case, visibility: Visibility) -> di
         "closed_reason": case.closed_reason,
         "transferred_to": case.transferred_to,
         "received_from": case.received_from,
-        "participants": policy.shown_participants(session, case=case, visibility=visibility),
+        "participants": view.participants,
         "coordinator": current_coordinator(case),
         "coordinator_history": list(case.coordinators),
-        "entries": [e for e in timeline(session, case=case) if visibility.sees_entry(e)],
-        "goals": [g for g in repository.goals(session, case.id) if visibility.sees_goal(g)],
-        "measures": [m for m in repository.measures(session, case.id) if visibility.sees_measure(m)],
+        "entries": view.entries,
+        "goals": view.goals,
+        "measures": view.measures,
     }

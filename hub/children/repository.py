@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.children.models import Child, ChildIdentifier, Guardian
+from hub.children.models import Child, ChildIdentifier
 
 
 def get(session: Session, child_id: uuid.UUID) -> Child | None:
@@ -39,7 +39,3 @@ def add(session: Session, child: Child) -> Child:
     session.add(child)
     session.flush()
     return child
-
-
-def guardians_by_national_id(session: Session, national_id: str) -> list[Guardian]:
-    return list(session.scalars(select(Guardian).where(Guardian.national_id == national_id)))

@@ -9,9 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from hub.access import guard, policy, writes
+from hub.access import writes
 from hub.api.deps import DbSession
-from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.consent import service
@@ -25,20 +24,14 @@ Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
 
 @router.post("/children/{child_id}/consents", status_code=201, response_model=ConsentRead)
 def record_consent(child_id: uuid.UUID, body: ConsentCreate, response: Response, session: DbSession, principal: Writer) -> ConsentRead:
-    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="consent.record")
-    writes.check_consent_record(session, principal=principal, child=child, data=body)
-    consent = service.record_consent(session, child=child, data=body, recorded_by=principal.organization)
-    audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
+    consent = service.record_for_organization(session, principal=principal, child_id=child_id, data=body)
     response.headers["ETag"] = writes.etag(consent.row_version)
     return ConsentRead.model_validate(consent)
 
 
 @router.get("/children/{child_id}/consents", response_model=list[ConsentRead])
 def list_consents(child_id: uuid.UUID, session: DbSession, request: Request, principal: Reader) -> list[ConsentRead]:
-    child = guard.child_for_org(session, principal=principal, child_id=child_id, action="consent.list")
-    visibility = policy.child_visibility(session, child=child, organization=principal.organization, settings=request.app.state.settings)
-    shown = policy.shown_consents(session, consents=service.consents_for(session, child=child), visibility=visibility)
-    audit.record(session, principal=principal, action="consent.list", child_id=child.id, reason=f"{len(shown)} shown")
+    shown = service.consents_seen(session, principal=principal, child_id=child_id, settings=request.app.state.settings)
     return [ConsentRead.model_validate(c) for c in shown]
 
 
@@ -47,10 +40,8 @@ def revoke_consent(
     consent_id: uuid.UUID, request: Request, response: Response, session: DbSession, principal: Writer,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ConsentRead:
-    consent = writes.consent_for_revoke(
-        session, principal=principal, consent_id=consent_id, action="consent.revoke", settings=request.app.state.settings, if_match=if_match
+    revoked = service.revoke_for_organization(
+        session, principal=principal, consent_id=consent_id, settings=request.app.state.settings, if_match=if_match
     )
-    revoked = service.revoke(session, consent=consent)
     response.headers["ETag"] = writes.etag(revoked.row_version)
-    audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
     return ConsentRead.model_validate(revoked)

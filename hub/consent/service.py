@@ -11,12 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access import reader, views
+from hub.audit import service as audit
+from hub.auth.principal import Principal
 from hub.canonical.records import ConsentRecord
 from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.ownership import owner_key, owning_organization
+from hub.core.settings import Settings
 from hub.events import service as events
 from hub.events.models import EventKind
 from hub.organizations.models import Organization
@@ -118,3 +122,36 @@ def revoke(session: Session, *, consent: Consent) -> Consent:
     session.flush()
     consent_changed(session, consent=consent, change="revoked")
     return consent
+
+
+def consents_seen(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings) -> list[Consent]:
+    """A participating organisation's list of the child's consents and legal bases: none that tells of a service it
+    may not learn takes part (hub.access.views.shown_consents); the read door opens the child and audits the count."""
+    opened = reader.child_for_org(session, principal=principal, child_id=child_id, action="consent.list", settings=settings)
+    shown = views.shown_consents(session, consents=consents_for(session, child=opened.child), visibility=opened.visibility)
+    opened.seen(reason=f"{len(shown)} shown", purpose=None)
+    return shown
+
+
+def record_for_organization(session: Session, *, principal: Principal, child_id: uuid.UUID, data: ConsentCreate) -> Consent:
+    """A participating service records a consent (a signed paper one) or a legal basis: the write door decides who may
+    record which (hub.access.writes.check_consent_record)."""
+    from hub.access import writes  # the write door reads this module's rules of provenance
+
+    child = writes.child_for_write(session, principal=principal, child_id=child_id, action="consent.record")
+    writes.check_consent_record(session, principal=principal, child=child, data=data)
+    consent = record_consent(session, child=child, data=data, recorded_by=principal.organization)
+    audit.record(session, principal=principal, action="consent.record", child_id=child.id, reason=f"{consent.basis} {consent.id}")
+    return consent
+
+
+def revoke_for_organization(session: Session, *, principal: Principal, consent_id: uuid.UUID, settings: Settings,
+                            if_match: str | None) -> Consent:
+    from hub.access import writes
+
+    consent = writes.consent_for_revoke(
+        session, principal=principal, consent_id=consent_id, action="consent.revoke", settings=settings, if_match=if_match
+    )
+    revoked = revoke(session, consent=consent)
+    audit.record(session, principal=principal, action="consent.revoke", child_id=consent.child_id, reason=str(consent.id))
+    return revoked

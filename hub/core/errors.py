@@ -126,7 +126,6 @@ class AccessDenied(HubError):
     title = "Forbidden"
     slug = "forbidden"
     fhir_code = "forbidden"
-    keep_audit = True
 
     def __init__(self, detail: str, *, status: int = 403, location: str | None = None):
         super().__init__(detail, location=location)

@@ -8,10 +8,8 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from hub.access import policy
-from hub.access.policy import Visibility
+from hub.access.views import CaseView
 from hub.canonical.records import (
     CaseFact,
     ChildRecord,
@@ -32,8 +30,7 @@ from hub.canonical.records import (
     Provenance,
 )
 from hub.canonical.vocab import ORGNR_SYSTEM, ConsentGiver, Sector
-from hub.cases import repository as cases
-from hub.cases.models import Case, Entry, Measure
+from hub.cases.models import Entry, Measure
 from hub.children.models import Child, Guardian
 from hub.consent.models import Consent
 from hub.organizations.models import Organization
@@ -158,29 +155,24 @@ def _consent(consent: Consent, child_ref: str, known_orgs: set[str]) -> ConsentR
     )
 
 
-def build_case_view(
-    session: Session, *, case: Case, visibility: Visibility, include_retracted: bool = False, include_consents: bool = True
-) -> ParsedBatch:
-    """The case as one viewer may see it, in canonical records."""
-    child = session.get(Child, case.child_id)
+def build_case_view(view: CaseView, *, include_retracted: bool = False, include_consents: bool = True) -> ParsedBatch:
+    """The case view in canonical records (retracted entries and measures left out unless asked for)."""
+    session, case = view.session, view.case
+    child = view.child
     child_ref = str(child.id)
-    entries = [
-        e for e in cases.current_entries(session, case.id)
-        if visibility.sees_entry(e) and (include_retracted or not e.retracted)
-    ]
-    measures = [m for m in cases.measures(session, case.id) if visibility.sees_measure(m) and (include_retracted or not m.retracted)]
-    goals = [g for g in cases.goals(session, case.id) if visibility.sees_goal(g)]
-    participants = policy.shown_participants(session, case=case, visibility=visibility)
+    entries = [e for e in view.entries if include_retracted or not e.retracted]
+    measures = [m for m in view.measures if include_retracted or not m.retracted]
+    goals = view.goals
+    participants = view.participants
     org_ids = {p.organization_id for p in participants}
     org_ids |= {e.author_organization_id for e in entries if e.author_organization_id}
     org_ids |= {m.responsible_organization_id for m in measures if m.responsible_organization_id}
     org_ids |= {ev.author_organization_id for m in measures for ev in m.evaluations if ev.author_organization_id}
     orgs = list(session.scalars(select(Organization).where(Organization.id.in_(org_ids)))) if org_ids else []
     known = {str(o.id) for o in orgs}
-    consents = list(session.scalars(select(Consent).where(Consent.child_id == child.id))) if include_consents else []
-    consents = policy.shown_consents(session, consents=consents, visibility=visibility)
+    consents = view.consents if include_consents else []
     child_view = child_record(child)
-    child_view.identifiers = [i for i in child_view.identifiers if visibility.shows_identifier(i.system)]
+    child_view.identifiers = view.shown_identifiers(child_view.identifiers)
     return ParsedBatch(
         format="stafett-case",
         mapping_version=EXPORT_MAPPING_VERSION,
@@ -211,12 +203,6 @@ def build_case_view(
     )
 
 
-def entry_versions(session: Session, *, case: Case, lineage_ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    """The ids of the current entry versions behind `lineage_ids` (views and facade ids name lineages; the audit
-    trail names the versions that were seen)."""
-    current = {e.lineage_id: e.id for e in cases.current_entries(session, case.id)}
-    return [current[lineage] for lineage in lineage_ids if lineage in current]
-
-
-def shown_entry_versions(session: Session, *, case: Case, view: ParsedBatch) -> list[uuid.UUID]:
-    return entry_versions(session, case=case, lineage_ids=[uuid.UUID(e.source_id) for e in view.entries])
+def shown_entry_versions(view: CaseView, batch: ParsedBatch) -> list[uuid.UUID]:
+    """The entry versions a canonical rendering of the view shows (for the audit record of the read)."""
+    return view.entry_version_ids([uuid.UUID(e.source_id) for e in batch.entries])

@@ -10,18 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from adapters.registry import fhir_facade
-from hub.access import guard, policy
-from hub.access.policy import Visibility
+from hub.access import reader
+from hub.access.reader import Opened
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier, OrganizationRecord, ParsedBatch
 from hub.canonical.vocab import FNR_SYSTEM, ORGNR_SYSTEM, Sector
-from hub.cases.models import Case
-from hub.children import repository as children
-from hub.core.errors import AccessDenied, InvalidInput, NotFound
+from hub.core.errors import InvalidInput, NotFound
 from hub.core.settings import Settings
-from hub.export.case_view import build_case_view, entry_versions, shown_entry_versions
-from hub.fhir import repository
+from hub.export.case_view import build_case_view, shown_entry_versions
 from hub.fhir.ids import ENTRY_RESOURCE_TYPES, READABLE_TYPES, to_facade_ids
 from hub.organizations import repository as organizations
 
@@ -33,36 +30,11 @@ def _uuid(value: str, resource_type: str) -> uuid.UUID:
         raise NotFound(f"no {resource_type} with id {value!r} (facade ids are the hub's UUIDs)") from None
 
 
-def _not_visible(session: Session, principal: Principal, *, action: str, what: str, case: Case | None = None) -> AccessDenied:
-    audit.record(
-        session, principal=principal, action=action, outcome="deny", reason=f"{what} is not in the caller's view",
-        case_id=case.id if case else None, child_id=case.child_id if case else None,
-    )
-    return AccessDenied(f"{what} not found", status=404)
-
-
-def render_case(session: Session, *, case: Case, visibility: Visibility, base: str) -> tuple[ParsedBatch, list[dict[str, Any]]]:
-    """The case as the caller may see it, rendered by the FHIR adapter, with facade ids."""
-    view = build_case_view(session, case=case, visibility=visibility)
+def render_case(opened: Opened, *, base: str) -> tuple[ParsedBatch, list[dict[str, Any]]]:
+    """The case as the caller may see it, rendered by the FHIR adapter's facade, with facade ids."""
+    view = build_case_view(opened.view)
     bundle = fhir_facade().render(view)
     return view, to_facade_ids(bundle, view, base=base)
-
-
-def _visible_cases(session: Session, *, principal: Principal, child_id: uuid.UUID, settings: Settings, action: str) -> list[tuple[Case, Visibility]]:
-    guard.child_for_org(session, principal=principal, child_id=child_id, action=action)
-    found = repository.cases_of_child_for_org(session, child_id=child_id, organization_id=principal.organization.id)
-    return [
-        guard.case_for_org(session, principal=principal, case_id=case.id, settings=settings, action=action)
-        for case in found
-    ]
-
-
-def _audit_view(session: Session, principal: Principal, *, action: str, case: Case, visibility: Visibility,
-                entry_ids: list[uuid.UUID]) -> None:
-    audit.record(
-        session, principal=principal, action=action, reason=visibility.reason, child_id=case.child_id,
-        case_id=case.id, entry_ids=entry_ids, purpose="care",
-    )
 
 
 def _patient_entry(entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -90,20 +62,14 @@ def parse_identifier(token: str) -> Identifier:
 
 def search_patients(session: Session, *, principal: Principal, identifier: Identifier, settings: Settings,
                     base: str, self_url: str) -> dict[str, Any]:
-    child = children.by_identifier(session, identifier.system, identifier.value)
-    if child is None or principal.organization is None or not guard.participates(session, principal, child.id):
-        if child is not None:
-            audit.record(session, principal=principal, action="fhir.search", outcome="deny",
-                         reason="not a participant in any case of this child", child_id=child.id)
+    found = reader.patient_by_identifier_for_org(
+        session, principal=principal, system=identifier.system, value=identifier.value, settings=settings, action="fhir.search"
+    )
+    if not found:
         return _searchset([], self_url=self_url)
-    if not policy.may_be_found_by(session, child=child, organization=principal.organization, settings=settings, system=identifier.system):
-        audit.record(session, principal=principal, action="fhir.search", outcome="deny",
-                     reason="searched by an identifier the caller is not shown", child_id=child.id)
-        return _searchset([], self_url=self_url)
-    [(case, visibility), *_] = _visible_cases(session, principal=principal, child_id=child.id, settings=settings,
-                                              action="fhir.search")
-    _, entries = render_case(session, case=case, visibility=visibility, base=base)
-    _audit_view(session, principal, action="fhir.search", case=case, visibility=visibility, entry_ids=[])
+    opened = found[0]
+    _, entries = render_case(opened, base=base)
+    opened.seen()
     patient = _patient_entry(entries)
     return _searchset([{**patient, "search": {"mode": "match"}}], self_url=self_url)
 
@@ -112,35 +78,21 @@ def everything(session: Session, *, principal: Principal, patient_id: str, setti
                self_url: str) -> dict[str, Any]:
     child_id = _uuid(patient_id, "Patient")
     merged: dict[str, dict[str, Any]] = {}
-    for case, visibility in _visible_cases(session, principal=principal, child_id=child_id, settings=settings,
-                                           action="fhir.everything"):
-        view, entries = render_case(session, case=case, visibility=visibility, base=base)
+    for opened in reader.cases_of_child_for_org(session, principal=principal, child_id=child_id, settings=settings,
+                                                 action="fhir.everything"):
+        view, entries = render_case(opened, base=base)
         for entry in entries:
             merged.setdefault(entry["fullUrl"], entry)
-        _audit_view(session, principal, action="fhir.everything", case=case, visibility=visibility,
-                    entry_ids=shown_entry_versions(session, case=case, view=view))
+        opened.seen(entry_ids=shown_entry_versions(opened.view, view))
     ordered = sorted(merged.values(), key=lambda e: e["resource"]["resourceType"] != "Patient")
     for entry in ordered:
         entry["search"] = {"mode": "match" if entry["resource"]["resourceType"] == "Patient" else "include"}
     return _searchset(ordered, self_url=self_url)
 
 
-def _case_of(session: Session, resource_type: str, hub_id: uuid.UUID) -> uuid.UUID | None:
-    if resource_type == "EpisodeOfCare":
-        return hub_id
-    if resource_type == "Goal":
-        return repository.case_of_goal(session, hub_id)
-    if resource_type == "CarePlan":
-        return repository.case_of_measure(session, hub_id)
-    return repository.case_of_entry_lineage(session, hub_id)
-
-
-def _child_of(session: Session, resource_type: str, hub_id: uuid.UUID) -> uuid.UUID | None:
-    if resource_type == "Patient":
-        return hub_id
-    if resource_type == "RelatedPerson":
-        return repository.child_of_guardian(session, hub_id)
-    return repository.child_of_consent(session, hub_id)
+# the kind of hub record behind each facade type (hub.access.reader locates it)
+_RECORD_KIND = {"EpisodeOfCare": "case", "Goal": "goal", "CarePlan": "measure", "Patient": "child", "RelatedPerson": "guardian",
+                "Consent": "consent"}
 
 
 def read_organization(session: Session, *, principal: Principal, hub_id: uuid.UUID) -> dict[str, Any]:
@@ -164,23 +116,15 @@ def read_resource(session: Session, *, principal: Principal, resource_type: str,
     what = f"{resource_type}/{resource_id}"
     if resource_type == "Organization":
         return read_organization(session, principal=principal, hub_id=hub_id)
-    if resource_type in ("Patient", "RelatedPerson", "Consent"):
-        child_id = _child_of(session, resource_type, hub_id)
-        if child_id is None:
-            raise _not_visible(session, principal, action="fhir.read", what=what)
-        [(case, visibility), *_] = _visible_cases(session, principal=principal, child_id=child_id, settings=settings,
-                                                  action="fhir.read")
-    else:
-        case_id = _case_of(session, resource_type, hub_id)
-        if case_id is None:
-            raise _not_visible(session, principal, action="fhir.read", what=what)
-        case, visibility = guard.case_for_org(session, principal=principal, case_id=case_id, settings=settings,
-                                              action="fhir.read")
-    _, entries = render_case(session, case=case, visibility=visibility, base=base)
+    opened = reader.record_for_org(
+        session, principal=principal, kind=_RECORD_KIND.get(resource_type, "entry"), record_id=hub_id, what=what,
+        settings=settings, action="fhir.read",
+    )
+    _, entries = render_case(opened, base=base)
     found = next((e["resource"] for e in entries
                   if e["resource"]["resourceType"] == resource_type and e["resource"].get("id") == str(hub_id)), None)
     if found is None:
-        raise _not_visible(session, principal, action="fhir.read", what=what, case=case)
-    entry_ids = entry_versions(session, case=case, lineage_ids=[hub_id]) if resource_type in ENTRY_RESOURCE_TYPES else []
-    _audit_view(session, principal, action="fhir.read", case=case, visibility=visibility, entry_ids=entry_ids)
+        raise opened.refuse(f"{what} not found", reason=f"{what} is not in the caller's view")
+    entry_ids = opened.view.entry_version_ids([hub_id]) if resource_type in ENTRY_RESOURCE_TYPES else []
+    opened.seen(entry_ids=entry_ids)
     return found

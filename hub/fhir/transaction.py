@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy.orm import Session
 
 from adapters.registry import fhir_facade
-from hub.access import guard
+from hub.access import reader
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import Identifier
@@ -58,7 +58,7 @@ def _existing(session: Session, resource: dict[str, Any], ident: Identifier, whe
         # Only a child the sender takes part in a case of is "found": to anyone else the hub does not tell that it
         # knows the child (the Patient goes through the pipeline, where a stranger's facts are held for review).
         child = children.by_identifier(session, ident.system, ident.value)
-        return f"Patient/{child.id}" if child and guard.participates(session, principal, child.id) else None
+        return f"Patient/{child.id}" if child and reader.participates(session, principal, child.id) else None
     if rtype == "Organization":
         org = organizations.match(session, identifiers=[(ident.system, ident.value)])
         return f"Organization/{org.id}" if org else None

@@ -8,11 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from hub.access import reader
 from hub.api.deps import DbSession
-from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
-from hub.identity.resolver import open_reviews
 from hub.identity.schemas import ReviewRead
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
@@ -20,6 +19,5 @@ router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 
 @router.get("/review", response_model=list[ReviewRead])
 def review_list(session: DbSession, principal: Annotated[Principal, Depends(require("admin"), scope="function")]) -> list[ReviewRead]:
-    reviews = open_reviews(session)
-    audit.record(session, principal=principal, action="identity.review", reason=f"{len(reviews)} open")
+    reviews = reader.reviews_for_operator(session, principal=principal)
     return [ReviewRead.model_validate(r) for r in reviews]

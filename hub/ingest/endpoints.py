@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 
 from hub.api.deps import DbSession, read_capped_body
-from hub.audit import service as audit
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.ingest import service
@@ -33,18 +32,13 @@ def ingest(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     municipality: Annotated[str | None, Query(description="kommunenummer; default: the payload's, else the sender's")] = None,
 ) -> IngestReport:
-    organization = principal.organization
-    report = service.ingest_payload(
+    return service.ingest_for(
         session,
         settings=request.app.state.settings,
+        principal=principal,
         format_id=format_id,
         payload=body,
         content_type=content_type,
-        sender=principal.client_id,
-        sender_organization=organization,
         municipality=municipality,
         idempotency_key=idempotency_key,
     )
-    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
-                              reason=f"{format_id} {report.raw_checksum[:12]}")
-    return report

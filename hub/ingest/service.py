@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from adapters.base import Adapter, ValidatesAside
 from adapters.registry import get_adapter
 from hub.archive.models import SourceRecord
+from hub.audit import service as audit
+from hub.auth.principal import Principal
 from hub.canonical import ParsedBatch
 from hub.core.errors import Conflict, PayloadRejected, PayloadTooLarge, UnsupportedMediaType
 from hub.core.ownership import owner_key
@@ -163,4 +165,25 @@ def _write(
         sender_organization=sender_organization,
         authoritative=sender_organization is not None and settings.is_authoritative(sender_organization.orgnr),
     ).run()
+    return report
+
+
+def ingest_for(
+    session: Session,
+    *,
+    settings: Settings,
+    principal: Principal,
+    format_id: str,
+    payload: bytes,
+    content_type: str | None,
+    municipality: str | None = None,
+    idempotency_key: str | None = None,
+) -> IngestReport:
+    """A system's push through the API: ingested in its organisation's name, audited for every child it touched."""
+    report = ingest_payload(
+        session, settings=settings, format_id=format_id, payload=payload, content_type=content_type, sender=principal.client_id,
+        sender_organization=principal.organization, municipality=municipality, idempotency_key=idempotency_key,
+    )
+    audit.record_for_children(session, principal=principal, action="ingest", child_ids=report.touched_children,
+                              reason=f"{format_id} {report.raw_checksum[:12]}")
     return report

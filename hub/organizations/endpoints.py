@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from hub.api.deps import DbSession
-from hub.audit import service as audit
 from hub.auth.deps import authenticate, require
 from hub.auth.principal import Principal
 from hub.organizations import service
@@ -25,8 +24,7 @@ Anyone = Annotated[Principal, Depends(authenticate, scope="function")]
 
 @router.post("", status_code=201, response_model=OrganizationRead)
 def create_organization(body: OrganizationCreate, session: DbSession, principal: Admin) -> OrganizationRead:
-    organization = service.create_organization(session, data=body)
-    audit.record(session, principal=principal, action="organization.create", reason=str(organization.id))
+    organization = service.register(session, principal=principal, data=body)
     return OrganizationRead.model_validate(organization)
 
 

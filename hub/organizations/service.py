@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hub.audit import service as audit
+from hub.auth.principal import Principal
 from hub.canonical.vocab import ORGNR_SYSTEM
 from hub.core.errors import Conflict, NotFound
 from hub.organizations import repository
@@ -73,6 +75,13 @@ def create_organization(session: Session, *, data: OrganizationCreate) -> Organi
         ],
     )
     return repository.add(session, organization)
+
+
+def register(session: Session, *, principal: Principal, data: OrganizationCreate) -> Organization:
+    """An operator (admin scope) registers an organisation through the API; the registration is audited."""
+    organization = create_organization(session, data=data)
+    audit.record(session, principal=principal, action="organization.create", reason=str(organization.id))
+    return organization
 
 
 def get_organization(session: Session, *, organization_id: uuid.UUID) -> Organization:

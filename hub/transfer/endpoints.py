@@ -10,37 +10,26 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import guard
 from hub.api.deps import DbSession
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.transfer import decisions, service
-from hub.transfer.models import Transfer
-from hub.transfer.schemas import DeliveryRead, TransferCreate, TransferDecision, TransferRead, TransferRejection, TransferStatus
+from hub.transfer.schemas import TransferCreate, TransferDecision, TransferRead, TransferRejection, TransferStatus
 
 router = APIRouter(prefix="/api/v1/transfers", tags=["transfers"])
 
 Mover = Annotated[Principal, Depends(require("transfer"), scope="function")]
 
 
-def _read(session: DbSession, transfer: Transfer) -> TransferRead:
-    view = TransferRead.model_validate(transfer)
-    view.delivery = [DeliveryRead.model_validate(d) for d in service.delivery_state(session, transfer=transfer)]
-    return view
-
-
 @router.post("", status_code=201, response_model=TransferRead)
 def create(body: TransferCreate, request: Request, session: DbSession, principal: Mover) -> TransferRead:
-    guard.require_organization(principal)
     settings = request.app.state.settings
-    case, _ = guard.case_for_org(
-        session, principal=principal, case_id=body.case_id, settings=settings, action="transfer.create", purpose="transfer", for_update=True
-    )
+    case = service.open_case(session, principal=principal, case_id=body.case_id, settings=settings)
     transfer = service.create_transfer(
         session, settings=settings, principal=principal, case=case,
         destination_municipality=body.destination_municipality, reason=body.reason,
     )
-    return _read(session, transfer)
+    return service.described(session, transfer=transfer)
 
 
 @router.get("", response_model=list[TransferRead])
@@ -50,36 +39,36 @@ def list_transfers(
     status: TransferStatus | None = Query(default=None),
     direction: Literal["outgoing", "incoming"] | None = Query(default=None),
 ) -> list[TransferRead]:
-    return [_read(session, t) for t in service.list_for(session, principal=principal, status=status, direction=direction)]
+    return [service.described(session, transfer=t) for t in service.list_for(session, principal=principal, status=status, direction=direction)]
 
 
 @router.get("/{transfer_id}", response_model=TransferRead)
 def get_transfer(transfer_id: uuid.UUID, session: DbSession, principal: Mover) -> TransferRead:
-    return _read(session, service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.read"))
+    return service.described(session, transfer=service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.read"))
 
 
 @router.post("/{transfer_id}/accept", response_model=TransferRead)
 def accept(transfer_id: uuid.UUID, request: Request, session: DbSession, principal: Mover, body: TransferDecision | None = None) -> TransferRead:
     transfer = service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.accept", for_update=True)
     decisions.accept(session, settings=request.app.state.settings, principal=principal, transfer=transfer, note=body.reason if body else None)
-    return _read(session, transfer)
+    return service.described(session, transfer=transfer)
 
 
 @router.post("/{transfer_id}/reject", response_model=TransferRead)
 def reject(transfer_id: uuid.UUID, body: TransferRejection, request: Request, session: DbSession, principal: Mover) -> TransferRead:
     transfer = service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.reject", for_update=True)
     decisions.reject(session, settings=request.app.state.settings, principal=principal, transfer=transfer, reason=body.reason)
-    return _read(session, transfer)
+    return service.described(session, transfer=transfer)
 
 
 @router.post("/{transfer_id}/revoke", response_model=TransferRead)
 def revoke(transfer_id: uuid.UUID, request: Request, session: DbSession, principal: Mover, body: TransferDecision | None = None) -> TransferRead:
     transfer = service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.revoke", for_update=True)
     service.revoke(session, settings=request.app.state.settings, principal=principal, transfer=transfer, reason=body.reason if body else None)
-    return _read(session, transfer)
+    return service.described(session, transfer=transfer)
 
 
 @router.post("/{transfer_id}/retry", response_model=TransferRead)
 def retry(transfer_id: uuid.UUID, session: DbSession, principal: Mover) -> TransferRead:
     transfer = service.get_for(session, principal=principal, transfer_id=transfer_id, action="transfer.retry", for_update=True)
-    return _read(session, service.retry(session, principal=principal, transfer=transfer))
+    return service.described(session, transfer=service.retry(session, principal=principal, transfer=transfer))

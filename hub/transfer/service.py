@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.access import reader
 from hub.audit import anchors
 from hub.audit import service as audit
 from hub.auth.principal import Principal
@@ -27,6 +28,7 @@ from hub.transfer import package, repository
 from hub.transfer.basis import transfer_basis
 from hub.transfer.messages import FEDERATION, MESSAGES, message_of, outbox_kind, own_url, seal_to
 from hub.transfer.models import Direction, Transfer, TransferStatus
+from hub.transfer.schemas import DeliveryRead, TransferRead
 from hub.transfer.seal import PROTOCOL, PackageRejected
 
 log = logging.getLogger("hub.transfer")
@@ -89,37 +91,36 @@ def create_transfer(
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def _may_see(session: Session, principal: Principal, transfer: Transfer) -> bool:
-    org = principal.organization
-    if org is None:
-        return False
-    if transfer.direction == Direction.incoming:
-        return org.kommunenummer == transfer.destination_municipality
-    case = session.get(Case, transfer.case_id) if transfer.case_id else None
-    return case is not None and any(p.organization_id == org.id for p in case.participants)
-
-
 def get_for(session: Session, *, principal: Principal, transfer_id: uuid.UUID, action: str, for_update: bool = False) -> Transfer:
-    transfer = repository.get(session, transfer_id, for_update=for_update)
-    if transfer is None or not _may_see(session, principal, transfer):
-        audit.record(session, principal=principal, action=action, outcome="deny", reason="no such transfer for this organisation", purpose="transfer")
-        raise AccessDenied(f"transfer {transfer_id} not found", status=404)
-    return transfer
+    """A transfer the caller may see, through the read door (a decision's own audit is written where it is taken)."""
+    return reader.transfer_for_org(session, principal=principal, transfer_id=transfer_id, action=action, for_update=for_update,
+                                   audit_read=action == "transfer.read")
 
 
 def list_for(session: Session, *, principal: Principal, status: str | None, direction: str | None, limit: int = 200) -> list[Transfer]:
-    org = principal.organization
-    if org is None:
-        return []
-    rows = repository.visible_to(session, organization_id=org.id, kommunenummer=org.kommunenummer, status=status, direction=direction, limit=limit)
-    audit.record(session, principal=principal, action="transfer.list", reason=f"{len(rows)} transfers", purpose="transfer")
-    return rows
+    return reader.transfers_for_org(session, principal=principal, status=status, direction=direction, limit=limit)
+
+
+def open_case(session: Session, *, principal: Principal, case_id: uuid.UUID, settings: Settings) -> Case:
+    """The case to move, locked: the caller's organisation must take part in it (else 404, as for an unknown case)."""
+    reader.require_organization(principal)
+    with reader.deciding(session):
+        case, _ = reader.case_gate(session, principal=principal, case_id=case_id, settings=settings, action="transfer.create",
+                                   purpose="transfer", for_update=True)
+    return case
 
 
 def _deliveries(session: Session, transfer: Transfer) -> list[OutboxItem]:
     """The transfer's messages in the outbox: packages first, then revocations, then receipts, each oldest first."""
     items = outbox.items_for(session, subject=transfer, kinds=[outbox_kind(m) for m in MESSAGES])
     return sorted(items, key=lambda i: MESSAGES.index(message_of(i.kind)))
+
+
+def described(session: Session, *, transfer: Transfer) -> TransferRead:
+    """The transfer as the API shows it, with the state of each of its messages in the outbox."""
+    view = TransferRead.model_validate(transfer)
+    view.delivery = [DeliveryRead.model_validate(d) for d in delivery_state(session, transfer=transfer)]
+    return view
 
 
 def delivery_state(session: Session, *, transfer: Transfer) -> list[dict[str, Any]]:
