@@ -50,6 +50,10 @@ class ValidatesAside(Protocol):
         """Start the validation workers before the first payload (the API does at start-up)."""
         ...
 
+    def validation_state(self, workers: int) -> tuple[int, int]:
+        """(started, busy) of its validation workers, for the hub's metrics."""
+        ...
+
 
 @runtime_checkable
 class Renderer(Protocol):

@@ -71,6 +71,17 @@ def fhir_facade() -> FhirFacade:
     return found[0]
 
 
+def validation_state(workers: int) -> tuple[int, int]:
+    """(started, busy) validation workers of every adapter that validates aside, summed."""
+    started = busy = 0
+    for f in available_formats():
+        adapter = get_adapter(f)
+        if isinstance(adapter, ValidatesAside):
+            s, b = adapter.validation_state(workers)
+            started, busy = started + s, busy + b
+    return started, busy
+
+
 def warm_up(workers: int) -> None:
     """Start the validation workers of every adapter that validates aside."""
     for f in available_formats():

@@ -46,6 +46,9 @@ class FhirR4Adapter:
     def warm_up(self, workers: int) -> None:
         validation.warm_up(workers)
 
+    def validation_state(self, workers: int) -> tuple[int, int]:
+        return validation.pool_state(workers)
+
     def render(self, case_view: ParsedBatch, *, media_type: str | None = None) -> bytes:
         from adapters.fhir_r4.render import render_bundle
 

@@ -261,6 +261,16 @@ def _workers(size: int) -> _Workers:
         return _pools.setdefault(size, _Workers(size))
 
 
+def pool_state(workers: int) -> tuple[int, int]:
+    """(started, busy) of the pool of `workers` processes: (0, 0) while none was started."""
+    with _pools_lock:
+        pool = _pools.get(workers)
+    if pool is None:
+        return 0, 0
+    with pool.lock:
+        return pool.started, max(0, pool.started - len(pool.idle))
+
+
 def warm_up(workers: int) -> None:
     """Start the worker processes now rather than on the first payload (no-op for workers <= 0)."""
     if workers > 0:

@@ -107,7 +107,7 @@ class PoolCollector(Collector):
 
 
 class ValidationCollector(Collector):
-    """The FHIR validation workers of this process (adapters.fhir_r4.validation): configured, started and busy.
+    """The validation workers of this process (the adapters that validate aside): configured, started and busy.
 
     There is no validation queue: a request that finds no idle worker validates in its own thread rather than wait,
     so busy == configured is the sign of saturation."""
@@ -119,15 +119,13 @@ class ValidationCollector(Collector):
         return []
 
     def collect(self) -> Iterator[Metric]:
-        from adapters.fhir_r4 import validation
+        from adapters.registry import validation_state
 
-        pool = getattr(validation, "_pools", {}).get(self.size)
-        started = getattr(pool, "started", 0) if pool is not None else 0
-        idle = len(getattr(pool, "idle", ())) if pool is not None else 0
+        started, busy = validation_state(self.size)
         for name, doc, value in (
             ("stafett_validation_workers", "FHIR validation worker processes configured (HUB_VALIDATION_WORKERS)", self.size),
             ("stafett_validation_workers_started", "FHIR validation worker processes running", started),
-            ("stafett_validation_workers_busy", "FHIR validation workers validating a payload now", max(0, started - idle)),
+            ("stafett_validation_workers_busy", "FHIR validation workers validating a payload now", busy),
         ):
             family = GaugeMetricFamily(name, doc)
             family.add_metric([], float(value))

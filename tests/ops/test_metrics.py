@@ -76,6 +76,9 @@ def test_requests_are_counted_by_route_template_and_ingest_by_format_and_outcome
     for secret in (case_id, str(missing), "04021950128", "Emma"):
         assert secret not in text
     assert value(after, "stafett_db_pool_size") >= 1 and value(after, "stafett_validation_workers") == 1
+    # The worker the app started validated both payloads and is idle again (read through the adapters' registry).
+    assert value(after, "stafett_validation_workers_started") == 1
+    assert value(after, "stafett_validation_workers_busy") == 0
 
 
 def _item(kind: str, status: ItemStatus, *, due_ago: float = 0.0) -> OutboxItem:
