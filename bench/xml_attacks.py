@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def baselines(shared: Path) -> dict[str, Path]:
     """A valid document per XML format, as its real senders produce it."""
     return {
-        "sif-au": ROOT / "tests/handover/fixtures/sif-student-amina.xml",
+        "sif-au": ROOT / "tests/school_pull/fixtures/sif-student-amina.xml",
         "kindergarten-v1": ROOT / "schemas/examples/kindergarten-v1-example.xml",
         "ssb-barnevern": shared / "ssb-barnevern/examples/test01_file01_total.xml",
         "uk-cin": shared / "uk-childrens-social-care/cin_census/samples/cin-2022.xml",

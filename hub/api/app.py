@@ -27,15 +27,15 @@ from hub.core.settings import Settings, get_settings
 from hub.db.checkpoint import WalCheckpointer
 from hub.db.engine import make_engine, session_factory, session_scope
 from hub.export.endpoints import router as export_router
+from hub.family.endpoints import router as family_router
 from hub.federation.endpoints import router as federation_router
 from hub.fhir.endpoints import router as fhir_router
-from hub.handover.endpoints import router as handover_router
 from hub.identity.endpoints import router as identity_router
 from hub.ingest.endpoints import router as ingest_router
 from hub.keys.service import ensure_keys
-from hub.me.endpoints import router as me_router
 from hub.ops import collectors, metrics, readiness
 from hub.organizations.endpoints import router as organizations_router
+from hub.school_pull.endpoints import router as school_pull_router
 from hub.transfer.endpoints import router as transfer_router
 
 log = logging.getLogger("hub.api")
@@ -46,11 +46,11 @@ ROUTERS = (
     children_router,
     cases_router,
     export_router,
-    handover_router,
+    school_pull_router,
     consent_router,
     ingest_router,
     identity_router,
-    me_router,
+    family_router,
     audit_router,
     transfer_router,
     federation_router,

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.cases.helpers import make_case
-from tests.handover.helpers import fixture, push
+from tests.school_pull.helpers import fixture, push
 
 CASES = "/api/v1/cases"
 CHILD_FNR = "21030550231"

@@ -20,7 +20,7 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.db.engine import session_scope
 from hub.db.migrate import downgrade, upgrade
 from tests.conftest import TEST_SECRETS
-from tests.me.test_guardians import CHILD, MOTHER
+from tests.family.test_guardians import CHILD, MOTHER
 
 OTHER_KEY = base64.b64encode(b"another hub's audit key, 32 byte").decode()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from hub.db.engine import session_scope
 from hub.organizations.models import Organization
 from tests.examples import KINDERGARTEN_ORGNR, RECEIVING_SCHOOL_ORGNR, kindergarten_report
-from tests.handover.helpers import push
+from tests.school_pull.helpers import push
 
 
 def _school(engine) -> tuple[str, str | None]:

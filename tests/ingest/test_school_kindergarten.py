@@ -11,9 +11,9 @@ from adapters.kindergarten.constants import SCHEMA_PATH
 from hub.canonical.vocab import FNR_SYSTEM
 from hub.core.safe_xml import load_schema, parse_xml
 from tests.examples import RECEIVING_SCHOOL_ORGNR, kindergarten_report
-from tests.handover.helpers import fixture, push
 from tests.ingest.helpers import row_counts, take_into_case
 from tests.ingest.snapshot import case_snapshot
+from tests.school_pull.helpers import fixture, push
 from tests.shared_data import require_shared
 
 SIF_XSD = ("sif-au", "xsd", "SIF_AU_3.4.8_SIF_Message.xsd")

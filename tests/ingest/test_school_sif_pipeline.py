@@ -14,8 +14,8 @@ from hub.children.models import Child
 from hub.db.engine import session_scope
 from hub.organizations.models import Organization
 from tests.adapters.sif_au.samples import combined_document
-from tests.handover.helpers import push
 from tests.ingest.helpers import row_counts
+from tests.school_pull.helpers import push
 from tests.shared_data import require_shared, shared_files
 
 KINDS = ("StudentPersonal", "StudentContactPersonal", "StudentContactRelationship", "StudentSchoolEnrollment",

@@ -17,7 +17,7 @@ from hub.core.errors import UnsupportedMediaType
 from hub.core.settings import Settings
 from hub.export import service as export
 from hub.export.case_view import build_case_view, shown_entry_versions
-from hub.handover import redact
+from hub.school_pull import redact
 
 ACTION = reader.HANDOVER
 

@@ -15,8 +15,8 @@ from adapters.kindergarten import adapter as kindergarten
 from hub.canonical.vocab import Category
 from hub.core.safe_xml import parse_xml
 from tests.examples import RECEIVING_SCHOOL_ORGNR  # also <GivenTo orgNr="971524960" sector="school"> of the fixture
-from tests.handover.helpers import CHILD, fixture, handover_audit, pull, push, ssb_for_fixture_child
 from tests.ingest.helpers import take_into_case
+from tests.school_pull.helpers import CHILD, fixture, handover_audit, pull, push, ssb_for_fixture_child
 
 OPEN = {Category.early_childhood, Category.education, Category.home}
 

@@ -17,7 +17,7 @@ import pytest
 from hub.canonical.vocab import FNR_SYSTEM
 from hub.cli.token import request_token
 from hub.core.safe_xml import load_schema, parse_xml
-from tests.handover.helpers import handover_audit
+from tests.school_pull.helpers import handover_audit
 from tests.shared_data import require_shared
 
 

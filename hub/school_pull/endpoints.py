@@ -13,7 +13,7 @@ from hub.api.deps import DbSession
 from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.canonical.vocab import FNR_SYSTEM
-from hub.handover import service
+from hub.school_pull import service
 
 router = APIRouter(prefix="/api/v1", tags=["handover"])
 FORMAT_HELP = "the id of a registered format that renders (an unknown one is answered with the list of formats)"

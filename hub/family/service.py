@@ -22,7 +22,7 @@ from hub.consent.models import Consent
 from hub.consent.schemas import ConsentCreate
 from hub.core.errors import Forbidden
 from hub.core.settings import Settings
-from hub.me.schemas import AccessLogLine, HomeEvaluationIn, HomeMeasureIn, MyChild, NoteIn
+from hub.family.schemas import AccessLogLine, HomeEvaluationIn, HomeMeasureIn, MyChild, NoteIn
 from hub.organizations.models import Organization
 
 

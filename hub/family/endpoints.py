@@ -1,5 +1,5 @@
 """Routes for guardians and young people (an OpenID Connect ID token): /api/v1/me/children, cases, notes, home
-measures and their evaluations, consent, closing the log, and the access log of the child. Thin: hub.me.service
+measures and their evaluations, consent, closing the log, and the access log of the child. Thin: hub.family.service
 holds the rules and the audit, the read door (hub.access.reader) opens every child and case.
 """
 
@@ -16,8 +16,8 @@ from hub.auth.deps import person
 from hub.auth.principal import Principal
 from hub.cases.schemas import CaseRead, EntryRead, EvaluationRead, MeasureRead
 from hub.consent.schemas import ConsentCreate, ConsentRead
-from hub.me import service
-from hub.me.schemas import AccessLogLine, CloseIn, HomeEvaluationIn, HomeMeasureIn, MyChild, NoteIn
+from hub.family import service
+from hub.family.schemas import AccessLogLine, CloseIn, HomeEvaluationIn, HomeMeasureIn, MyChild, NoteIn
 
 router = APIRouter(prefix="/api/v1/me", tags=["guardians"])
 
