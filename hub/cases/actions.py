@@ -94,7 +94,7 @@ def append_entry(session: Session, *, principal: Principal, case_id: uuid.UUID, 
     case, _ = _write(session, principal, case_id, "entry.append", settings)
     _own_name(principal, data.author_organization_id)
     data = data.model_copy(update={"author_kind": AuthorKind.organization, "author_organization_id": _org(principal).id})
-    entry = service.append_entry(session, case=case, data=data, author_guardian_id=None, **service.typed_in_by(_org(principal).id))
+    entry = service.append_entry(session, case=case, data=data, **service.typed_in_by(_org(principal).id))
     _audit(session, principal, "entry.append", case, entry_ids=[entry.id])
     return entry
 

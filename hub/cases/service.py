@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
@@ -43,7 +43,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def typed_in_by(organization_id: uuid.UUID) -> dict[str, str]:
+class Provenance(TypedDict):
+    source_system: str
+    source_format: str
+
+
+def typed_in_by(organization_id: uuid.UUID) -> Provenance:
     """Provenance of a fact an organisation typed into the hub through the API (it stays that organisation's own)."""
     return {"source_system": owner_key(organization_id, "api"), "source_format": "api"}
 

@@ -23,17 +23,6 @@ def by_identifier(session: Session, system: str, value: str) -> Child | None:
     )
 
 
-def by_any_identifier(session: Session, pairs: list[tuple[str, str]]) -> list[Child]:
-    """Every distinct child holding at least one of the identifiers."""
-    if not pairs:
-        return []
-    found: dict[uuid.UUID, Child] = {}
-    for system, value in pairs:
-        child = by_identifier(session, system, value)
-        if child is not None:
-            found[child.id] = child
-    return list(found.values())
-
 
 def add(session: Session, child: Child) -> Child:
     session.add(child)

@@ -17,7 +17,7 @@ from hub.children import repository
 from hub.children.demographics import DemographicSource, record_demographics
 from hub.children.models import Child, ChildIdentifier, Guardian
 from hub.children.schemas import ChildCreate, GuardianCreate
-from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.errors import Conflict, InvalidInput
 from hub.core.ownership import owner_key
 from hub.identity.numbers import is_d_number
 from hub.organizations.models import Organization
@@ -72,12 +72,6 @@ def create_child(session: Session, *, data: ChildCreate, source_organization: Or
     record_demographics(session, child=child, record=record, source=source, services=frozenset(), new_child=True)
     return repository.add(session, child)
 
-
-def get_child(session: Session, *, child_id: uuid.UUID) -> Child:
-    child = repository.get(session, child_id)
-    if child is None:
-        raise NotFound(f"child {child_id} not found")
-    return child
 
 
 def find_children(session: Session, *, identifier: str) -> list[Child]:

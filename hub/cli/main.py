@@ -78,8 +78,8 @@ def db_downgrade(
     target = "-1" if revision == "previous" else revision
     if problem := url_problem(url):
         fail(problem)
-    if missing_sqlite_file(url) is not None:
-        fail(f"no database at {missing_sqlite_file(url)}: nothing to downgrade (`stafett db upgrade` creates one)")
+    if (missing := missing_sqlite_file(url)) is not None:
+        fail(f"no database at {missing}: nothing to downgrade (`stafett db upgrade` creates one)")
     if not yes:
         fail(f"a downgrade of {shown_url(url)} to {revision} drops what the later migrations added, with its data; "
              "back it up, then run again with --yes")

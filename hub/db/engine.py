@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import pydantic_core
 from sqlalchemy import Engine, create_engine, event
@@ -54,11 +53,6 @@ def make_engine(url: str, *, checkpoint_in_background: bool = False) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=json_text)
-
-
-@lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    return make_engine(url)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

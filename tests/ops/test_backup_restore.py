@@ -21,7 +21,11 @@ from tests.processes import Database, env_for, stafett
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(not (shutil.which("pg_dump") and shutil.which("pg_restore")), reason="pg_dump/pg_restore not installed"),
+    # PostgreSQL's client tools come with the server on every machine CI runs on: there a missing tool fails the test.
+    pytest.mark.skipif(
+        not (shutil.which("pg_dump") and shutil.which("pg_restore")) and os.environ.get("CI") != "true",
+        reason="pg_dump/pg_restore (PostgreSQL's client tools) are not installed on this machine",
+    ),
 ]
 
 
