@@ -104,6 +104,12 @@ class Visibility:
         return category in self.categories
 
 
+def transferred(reason: str, basis_ids: list[uuid.UUID]) -> Visibility:
+    """What a transfer package carries of a case: all of it. The municipality that takes the case over holds it under
+    the transfer's basis (hub.transfer.basis); what each of its services then sees there, its own door decides."""
+    return Visibility(permit=True, reason=reason, categories=frozenset(Category), basis_ids=list(basis_ids))
+
+
 def age_on(birth_date: date | None, today: date) -> int | None:
     if birth_date is None:
         return None
@@ -175,6 +181,8 @@ def organization_visibility(
     if not any(p.organization_id == organization.id for p in case.participants):
         return Visibility(permit=False, reason="the organisation is not a participant in this case")
     child = session.get(Child, case.child_id)
+    if child is None:
+        return Visibility(permit=False, reason="the case's child is not in the hub")
     categories, named, relied, why = covered_categories(session, child=child, organization=organization, settings=settings, now=now)
     return Visibility(
         permit=True,

@@ -465,6 +465,22 @@ def case_for_receiver(session: Session, *, principal: Principal, identifier: str
 HUB = "transfer party"
 
 
+TRANSFER = "transfer"
+
+
+def case_to_transfer(session: Session, *, principal: Principal | None, case: Case, reason: str, basis_ids: list[uuid.UUID]) -> CaseView:
+    """The whole case as its transfer package carries it (every entry version, goal, measure, evaluation, consent),
+    once the transfer's basis permits it (hub.transfer.basis, checked by the caller; `reason` says which). Audited here
+    as `transfer.create`, naming every entry version that leaves."""
+    with deciding(session):
+        passage = _passage(session, TRANSFER, "transfer.create", permit=True, child_id=case.child_id, case_id=case.id)
+        view = CaseView(session, case=case, visibility=policy.transferred(reason, basis_ids))
+        audit.record(session, principal=principal, action="transfer.create", reason=reason, case_id=case.id,
+                     child_id=case.child_id, entry_ids=[e.id for e in view.entry_versions], purpose="transfer")
+        passage.audited = True
+    return view
+
+
 def _may_see_transfer(session: Session, principal: Principal, transfer: Transfer) -> bool:
     org = principal.organization
     if org is None:

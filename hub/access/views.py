@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from hub.access.policy import Visibility
 from hub.canonical.vocab import Sector
 from hub.cases import repository as cases
-from hub.cases.models import Case, Entry, Goal, Measure, Participant
+from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant
 from hub.children.models import Child
 from hub.consent.models import Consent
 from hub.organizations.models import Organization
@@ -75,12 +75,24 @@ class CaseView:
         return [e for e in self.current_entries if self.visibility.sees_entry(e)]
 
     @cached_property
+    def entry_versions(self) -> list[Entry]:
+        """Every stored version of the entry lineages the viewer sees (their current version decides), by lineage and
+        version: the history a transfer package carries."""
+        seen = {e.lineage_id for e in self.entries}
+        return [e for e in cases.entry_versions(self.session, self.case.id) if e.lineage_id in seen]
+
+    @cached_property
     def goals(self) -> list[Goal]:
         return [g for g in cases.goals(self.session, self.case.id) if self.visibility.sees_goal(g)]
 
     @cached_property
     def measures(self) -> list[Measure]:
         return [m for m in cases.measures(self.session, self.case.id) if self.visibility.sees_measure(m)]
+
+    @cached_property
+    def evaluations(self) -> list[Evaluation]:
+        """The evaluations of the measures the viewer sees."""
+        return cases.evaluations(self.session, [m.id for m in self.measures])
 
     @cached_property
     def participants(self) -> list[Participant]:

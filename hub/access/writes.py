@@ -56,8 +56,7 @@ def case_opening(session: Session, *, principal: Principal, child_id: uuid.UUID,
     0/1 starts inside one service), or when a consent in force (or a legal basis an authority recorded) covers it.
     An unknown child and a child the caller may not know of get the same 404; a child it already knows of (it takes
     part in one of its cases) but has no basis for gets 403 naming what is missing."""
-    reader.require_organization(principal)
-    organization = principal.organization
+    organization = reader.require_organization(principal)
     child = session.get(Child, child_id)
     if child is None:
         audit.record(session, principal=principal, action="case.create", outcome="deny", reason="no such child", child_id=child_id)
@@ -173,7 +172,7 @@ def log_access_on_add(session: Session, *, principal: Principal, child: Child, g
     verdict = registry.confirms(settings=settings, child=child, guardian=guardian)
     if verdict is not None:
         return "registry" if verdict else None
-    if holds_baton(session, organization=principal.organization, child=child):
+    if principal.organization is not None and holds_baton(session, organization=principal.organization, child=child):
         return f"coordinator:{principal.organization.id}"
     return None
 
@@ -184,19 +183,21 @@ def log_access_decision(
     """The case's coordinator grants or withdraws a guardian's access to the log: only the organisation holding the
     baton of this open case, only for a guardian of its child, and never against the national register."""
     case, _ = case_for_write(session, principal=principal, case_id=case_id, settings=settings, action="guardian.log_access")
-    guardian = next((g for g in session.get(Child, case.child_id).guardians if g.id == guardian_id), None)
-    if guardian is None:
+    organization = reader.require_organization(principal)
+    child = session.get(Child, case.child_id)
+    guardian = next((g for g in child.guardians if g.id == guardian_id), None) if child is not None else None
+    if child is None or guardian is None:
         raise NotFound(f"guardian {guardian_id} not found for the child of case {case.id}")
     held = cases.current_coordinator(case) if case.status == CaseStatus.open else None
-    if held is None or held.organization_id != principal.organization.id:
+    if held is None or held.organization_id != organization.id:
         audit.record(
             session, principal=principal, action="guardian.log_access", outcome="deny", reason="not the case's coordinator",
             child_id=case.child_id, case_id=case.id,
         )
         raise AccessDenied("only the organisation holding the baton of this open case (its coordinator) decides a guardian's access to the log")
-    if grant and registry.confirms(settings=settings, child=session.get(Child, case.child_id), guardian=guardian) is False:
+    if grant and registry.confirms(settings=settings, child=child, guardian=guardian) is False:
         raise Forbidden("the national register does not list this person with parental responsibility for the child")
-    return case, guardian, f"coordinator:{principal.organization.id}"
+    return case, guardian, f"coordinator:{organization.id}"
 
 
 # --- consents and legal bases ----------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def check_consent_record(session: Session, *, principal: Principal, child: Child
     basis for others: it may not name the recording organisation or its sector."""
     if data.basis != "legal":
         return
-    organization = principal.organization
+    organization = reader.require_organization(principal)
     if organization.sector not in LEGAL_BASIS_AUTHORITIES:
         _deny_consent(session, principal, child, f"a {organization.sector.value} organisation may not record a legal basis")
         raise AccessDenied(

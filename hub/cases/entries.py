@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from hub.canonical.records import EntryRecord
 from hub.canonical.vocab import AuthorKind, Sensitivity
 from hub.cases.models import ENTRY_CONTENT, Case, Entry
 from hub.db.base import utcnow
@@ -43,6 +44,39 @@ def next_version_row(previous: Entry, *, reason: str, **changes: object) -> dict
     fields.update(changes)
     return {"id": uuid.uuid4(), "version": previous.version + 1, "previous_id": previous.id,
             "correction_reason": reason, **fields}
+
+
+def source_values(rec: EntryRecord, *, author_id: uuid.UUID | None) -> dict[str, Any]:
+    """What an entry version holds from a source system's record (an organisation author the payload does not name is
+    the system's)."""
+    author_kind = rec.author_kind
+    if author_kind == AuthorKind.organization and author_id is None:
+        author_kind = AuthorKind.system
+    return {
+        "kind": rec.kind, "category": rec.category, "sensitivity": rec.sensitivity, "author_kind": author_kind,
+        "author_organization_id": author_id, "author_name": rec.author_name, "occurred_at": rec.occurred_at,
+        "text": rec.text, "codes": [c.model_dump(mode="json", exclude_none=True) for c in rec.codes],
+        "payload": rec.payload, "related": [], "retracted": rec.retracted,
+    }
+
+
+def source_version_row(previous: Entry | None, *, case_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
+    """A source system's version of an entry as a row: a new lineage's first, or the next of `previous`'s lineage (in
+    `previous`'s case). A retraction keeps the last content; only the flag changes."""
+    row: dict[str, Any] = {
+        "id": uuid.uuid4(), "author_guardian_id": None, "recorded_at": utcnow(), **values,
+        "case_id": previous.case_id if previous else case_id,
+        "lineage_id": previous.lineage_id if previous else uuid.uuid4(),
+        "version": previous.version + 1 if previous else 1,
+        "previous_id": previous.id if previous else None,
+        "correction_reason": None,
+    }
+    if previous is not None:
+        row["correction_reason"] = "retracted by the source system" if values["retracted"] else "updated by the source system"
+        if values["retracted"]:
+            for column in ("text", "codes", "payload", "occurred_at"):
+                row[column] = getattr(previous, column)
+    return row
 
 
 def write_entry_versions(session: Session, rows: Iterable[dict[str, Any]], *, origin: str) -> list[dict[str, Any]]:

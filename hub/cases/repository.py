@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.canonical.vocab import CaseStatus
-from hub.cases.models import Case, Entry, Goal, Measure, Participant
+from hub.cases.models import Case, Entry, Evaluation, Goal, Measure, Participant
 
 
 def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Case | None:
@@ -85,6 +85,17 @@ def measures(session: Session, case_id: uuid.UUID) -> list[Measure]:
     return list(
         session.scalars(select(Measure).where(Measure.case_id == case_id).order_by(Measure.created_at, Measure.id))
     )
+
+
+def entry_versions(session: Session, case_id: uuid.UUID) -> list[Entry]:
+    """Every stored version of every entry lineage on the case, by lineage and version."""
+    return list(session.scalars(select(Entry).where(Entry.case_id == case_id).order_by(Entry.lineage_id, Entry.version)))
+
+
+def evaluations(session: Session, measure_ids: list[uuid.UUID]) -> list[Evaluation]:
+    if not measure_ids:
+        return []
+    return list(session.scalars(select(Evaluation).where(Evaluation.measure_id.in_(measure_ids)).order_by(Evaluation.created_at)))
 
 
 def add(session: Session, obj: object) -> None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict
 
-from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from hub.access.policy import Visibility
 from hub.access.views import CaseView
 from hub.canonical.vocab import AuthorKind, CaseStatus
-from hub.cases import repository
+from hub.cases import participants, repository
 from hub.cases.entries import next_version_row, write_entry
 from hub.cases.models import AssignmentStatus, Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
 from hub.cases.schemas import (
@@ -76,7 +75,7 @@ def create_case(session: Session, *, child: Child, data: CaseCreate) -> Case:
     case = Case(child_id=child.id, municipality=data.municipality, bti_level=data.bti_level)
     for p in data.participants:
         organizations.get_organization(session, organization_id=p.organization_id)
-        case.participants.append(Participant(organization_id=p.organization_id, role=p.role))
+        participants.join(case, p.organization_id, p.role)
     repository.add(session, case)
     case_opened(session, case=case, origin="api")
     if data.coordinator:
@@ -128,11 +127,7 @@ def list_cases(
 
 def add_participant(session: Session, *, case: Case, organization_id: uuid.UUID, role: str) -> Participant:
     organizations.get_organization(session, organization_id=organization_id)
-    for existing in case.participants:
-        if existing.organization_id == organization_id and existing.role == role:
-            return existing
-    participant = Participant(organization_id=organization_id, role=role)
-    case.participants.append(participant)
+    participant = participants.join(case, organization_id, role)
     session.flush()
     return participant
 
@@ -285,12 +280,6 @@ def add_measure(session: Session, *, case: Case, data: MeasureCreate, **provenan
     )
     repository.add(session, measure)
     return measure
-
-
-def write_new_measures(session: Session, rows: list[dict[str, object]]) -> None:
-    """New measures (without evaluations) as rows in one INSERT: a bulk ingest's (an ORM object costs ~10x per row)."""
-    if rows:
-        session.execute(insert(cast(Table, Measure.__table__)), rows)
 
 
 def _touch(case: Case) -> None:

@@ -8,11 +8,8 @@ measures, evaluations and consents, each keyed by (source system, record type, s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.canonical.records import (
@@ -29,11 +26,12 @@ from hub.canonical.records import (
     ParsedBatch,
     ReportWarning,
 )
-from hub.canonical.vocab import ORGNR_SYSTEM, AuthorKind, CaseStatus
+from hub.canonical.vocab import CaseStatus
+from hub.cases import entries as case_entries
+from hub.cases import participants, plan
 from hub.cases import repository as case_repository
 from hub.cases import service as cases_service
-from hub.cases.entries import next_version_row, write_entry_versions
-from hub.cases.models import Case, Evaluation, Goal, Measure, Participant
+from hub.cases.models import Case, Evaluation, Goal, Measure
 from hub.children import demographics
 from hub.children import service as children_service
 from hub.children.demographics import DemographicSource
@@ -41,21 +39,15 @@ from hub.children.models import Child, DemographicVersion, Guardian
 from hub.consent import service as consent_service
 from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
-from hub.db.base import utcnow
 from hub.events import service as events
-from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
+from hub.identity.held import HeldRecords
+from hub.identity.models import IdentityReview
 from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
 from hub.ingest.ledger import NewKey, SourceLedger, content_hash
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
 from hub.organizations import service as organizations_service
-from hub.organizations.models import Organization, OrganizationIdentifier
-
-_CHUNK = 500
-
-
-def _dump(items: Iterable[BaseModel]) -> list[dict[str, Any]]:
-    return [item.model_dump(mode="json", exclude_none=True) for item in items]
+from hub.organizations.models import Organization
 
 
 class BatchWriter:
@@ -86,7 +78,8 @@ class BatchWriter:
         self.report = report
         self.ledger = SourceLedger(session, source_system=source_system, raw_checksum=raw_checksum)
         self.new_entry_rows: list[dict[str, Any]] = []  # inserted in one statement at the end of the run
-        self.new_measure_rows: list[dict[str, Any]] = []  # likewise: new measures without evaluations
+        self.new_goal_rows: dict[uuid.UUID, dict[str, Any]] = {}  # likewise: new goals, by id
+        self.new_measure_rows: dict[uuid.UUID, dict[str, Any]] = {}  # likewise: new measures without evaluations
         self.events: list[dict[str, Any]] = []  # domain events of the run's cases and consents, in one INSERT at the end
         self.orgs: dict[str, Organization] = {}
         self.children: dict[str, Child] = {}
@@ -95,11 +88,12 @@ class BatchWriter:
         self.outsiders: set[uuid.UUID] = set()  # known children others take part in the cases of, the sender in none
         self.strangers: set[uuid.UUID] = set()  # the outsiders' children, unless the sender is an authoritative source
         self.held: set[uuid.UUID] = set()  # children whose case records are held (outsiders, or not in the open case)
-        self.reviews: dict[uuid.UUID, IdentityReview | None] = {}  # this payload's review row per held child
+        self.held_records = HeldRecords(session, organization_id=sender_organization.id if sender_organization else None,
+                                        raw_checksum=raw_checksum, source_format=batch.format)
         self.child_reviews: dict[uuid.UUID, list[uuid.UUID]] = {}  # possible-duplicate reviews, reported if listed
         self.cases: dict[uuid.UUID, Case] = {}
         self.guardians: dict[str, Guardian] = {}
-        self.goals: dict[str, Goal] = {}
+        self.goals: dict[str, uuid.UUID] = {}  # goal source id -> the goal's id
         self.new_entries: dict[str, tuple[dict[str, Any], EntryRecord]] = {}
         self.fact_municipality: dict[str, str] = {
             fact.child_ref: fact.municipality for fact in batch.case_facts if fact.municipality
@@ -165,19 +159,17 @@ class BatchWriter:
             self.consent(consent)
         if self.batch.is_full_extract:
             self.retract_missing_entries()
-        self.finish_reviews()
+        self.held_records.finish(self.outsiders)
         self.session.flush()
         self.insert_new_rows()
         self.list_children()
 
     def insert_new_rows(self) -> None:
-        """New measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
-        if self.new_measure_rows:
-            cases_service.write_new_measures(self.session, self.new_measure_rows)
-            self.new_measure_rows = []
-        if self.new_entry_rows:
-            write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
-            self.new_entry_rows = []
+        """New goals, measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
+        plan.write_goals(self.session, list(self.new_goal_rows.values()))
+        plan.write_measures(self.session, list(self.new_measure_rows.values()))
+        case_entries.write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
+        self.new_goal_rows, self.new_measure_rows, self.new_entry_rows = {}, {}, []
         events.record_many(self.session, self.events)
         self.events = []
         self.ledger.write()
@@ -185,33 +177,18 @@ class BatchWriter:
     # --- organisations ---------------------------------------------------------------------------------------
 
     def organization(self, rec: OrganizationRecord) -> None:
+        """Linked to the registry's organisation or added to it; a payload never renames or moves a known one."""
         digest = content_hash(rec)
         key, outcome = self.outcome("organization", rec.source_id, digest)
         org = self.session.get(Organization, key.target_id) if key else None
         if org is None:
-            org, created = organizations_service.match_or_create(
-                self.session, orgnr=None, identifiers=[(i.system, i.value) for i in rec.identifiers],
-                new=lambda: Organization(
-                    id=uuid.uuid4(),
-                    name=rec.name or "(organisation without a name)",
-                    sector=rec.sector,
-                    orgnr=next((i.value for i in rec.identifiers if i.system == ORGNR_SYSTEM), None),
-                    kommunenummer=rec.kommunenummer,
-                    identifiers=[
-                        OrganizationIdentifier(system=i.system, value=i.value)
-                        for i in rec.identifiers
-                        if i.system != ORGNR_SYSTEM
-                    ],
-                ),
-            )
+            org, created, differs = organizations_service.apply_record(self.session, rec)
             if not created:
                 outcome = "unchanged"  # linked to the registry's organisation; nothing of it changes
-        elif outcome == "updated":
-            outcome = "unchanged"  # a payload's later version of it changes nothing in the registry either
-        # The organisation registry is the operators' (`stafett orgs`, the admin API): a payload links to a known
-        # organisation or adds a new one, and never renames or moves one (a stranger's push renamed any service).
-        differs = [f for f, theirs, ours in (("name", rec.name, org.name), ("kommunenummer", rec.kommunenummer, org.kommunenummer))
-                   if theirs and theirs != ours]
+        else:
+            differs = organizations_service.differences(org, rec)
+            if outcome == "updated":
+                outcome = "unchanged"  # a payload's later version of it changes nothing in the registry either
         if differs:
             self.warn("organisation-registry-kept", f"organisation {rec.source_id}: the payload's {' and '.join(differs)} "
                       "differ from the hub's registry, which is kept", f"organisation {rec.source_id}")
@@ -304,7 +281,7 @@ class BatchWriter:
         elif key is None and not stranger:
             outcome = "updated"  # (a stranger's first record of a known child counts as created, as for a new one)
         if stranger and version is not None:
-            self.review_for(child, version=version)
+            self.held_records.demographics_kept(child.id, version)
         for review in resolution.reviews + twins:
             self.child_reviews.setdefault(child.id, []).append(review.id)
         self.children[rec.source_id] = child
@@ -362,57 +339,14 @@ class BatchWriter:
 
     def takes_part(self, case: Case) -> bool:
         """The sender may write to this case: the hub itself, a participant, or anyone while nobody takes part."""
-        if self.sender_organization is None or not case.participants:
-            return True
-        return any(p.organization_id == self.sender_organization.id for p in case.participants)
+        return participants.may_write(case, self.sender_organization.id if self.sender_organization else None)
 
     def hold(self, child: Child, source_id: str) -> None:
         """A record of a child whose case the sender does not take part in: not written (its payload is archived), counted
         and put on the child's review row."""
         self.report.recorded_for_review += 1
         self.report.held_source_ids.add(source_id)
-        review = self.review_for(child)
-        if review is not None:
-            review.held_records += 1
-
-    def review_for(self, child: Child, *, version: DemographicVersion | None = None) -> IdentityReview | None:
-        """This payload's review row for a child the sender is a stranger to (None: a re-send already on the list)."""
-        if child.id not in self.reviews:
-            with self.session.no_autoflush:
-                listed = self.session.scalar(
-                    select(IdentityReview.id).where(
-                        IdentityReview.child_id == child.id,
-                        IdentityReview.kind == ReviewKind.stranger_push,
-                        IdentityReview.organization_id == self.sender_organization.id,
-                        IdentityReview.raw_checksum == self.raw_checksum,
-                    ).limit(1)
-                )
-            review = None
-            if listed is None:
-                review = IdentityReview(
-                    id=uuid.uuid4(), kind=ReviewKind.stranger_push, child_id=child.id, status=ReviewStatus.open,
-                    organization_id=self.sender_organization.id, raw_checksum=self.raw_checksum,
-                    source_format=self.batch.format, held_records=0, reason="",
-                )
-                self.session.add(review)
-            self.reviews[child.id] = review
-        review = self.reviews[child.id]
-        if review is not None and version is not None:
-            review.demographics_id = version.id
-        return review
-
-    def finish_reviews(self) -> None:
-        for child_id, review in self.reviews.items():
-            if review is None:
-                continue
-            said = []
-            if review.demographics_id is not None:
-                said.append("its demographics of the child (kept as its version, shown to no one)")
-            if review.held_records:
-                said.append(f"{review.held_records} record(s) for the child's case (kept in the raw archive, not written)")
-            where = ("none of this child's cases" if child_id in self.outsiders
-                     else "another case of this child, not its open case")
-            review.reason = f"an organisation taking part in {where} sent " + " and ".join(said)
+        self.held_records.hold(child.id)
 
     def list_children(self) -> None:
         """The report names the children (and their reviews) the sender takes part in a case of; the rest are counted."""
@@ -434,12 +368,10 @@ class BatchWriter:
         """Add `org` with `role`; without a role (a measure's responsible organisation), only if it takes no part yet."""
         if org is None:
             return
-        if role is None and any(p.organization_id == org.id for p in case.participants):
-            return
-        role = role or org.sector.value
-        if any(p.organization_id == org.id and p.role == role for p in case.participants):
-            return
-        case.participants.append(Participant(organization_id=org.id, role=role))
+        if role is None:
+            participants.join_if_absent(case, org.id, org.sector.value)
+        else:
+            participants.join(case, org.id, role)
 
     def case_fact(self, rec: CaseFact) -> None:
         child = self.child_for(rec.child_ref, f"case {rec.source_id}")
@@ -521,47 +453,12 @@ class BatchWriter:
             self.report.count("unchanged")
             self.remember("entry", rec.source_id, digest, previous.lineage_id, previous.case_id)
             return
-        row = dict(
-            id=uuid.uuid4(),
-            case_id=previous.case_id if previous else case.id,
-            lineage_id=previous.lineage_id if previous else uuid.uuid4(),
-            version=previous.version + 1 if previous else 1,
-            previous_id=previous.id if previous else None,
-            correction_reason=("retracted by the source system" if rec.retracted else "updated by the source system")
-            if previous
-            else None,
-            author_guardian_id=None,
-            recorded_at=utcnow(),
-            **self.entry_fields(rec, author),
-            **self.provenance(rec.source_id),
-        )
-        if previous is not None and rec.retracted:
-            # A retraction keeps the last content; only the flag changes.
-            for column in ("text", "codes", "payload", "occurred_at"):
-                row[column] = getattr(previous, column)
+        values = case_entries.source_values(rec, author_id=author.id if author else None) | self.provenance(rec.source_id)
+        row = case_entries.source_version_row(previous, case_id=case.id, values=values)
         self.new_entry_rows.append(row)
         self.new_entries[rec.source_id] = (row, rec)
         self.report.count(outcome)
         self.remember("entry", rec.source_id, digest, row["lineage_id"], row["case_id"])
-
-    def entry_fields(self, rec: EntryRecord, author: Organization | None) -> dict[str, Any]:
-        author_kind = rec.author_kind
-        if author_kind == AuthorKind.organization and author is None:
-            author_kind = AuthorKind.system
-        return {
-            "kind": rec.kind,
-            "category": rec.category,
-            "sensitivity": rec.sensitivity,
-            "author_kind": author_kind,
-            "author_organization_id": author.id if author else None,
-            "author_name": rec.author_name,
-            "occurred_at": rec.occurred_at,
-            "text": rec.text,
-            "codes": _dump(rec.codes),
-            "payload": rec.payload,
-            "related": [],
-            "retracted": rec.retracted,
-        }
 
     def link_related(self) -> None:
         for entry, rec in self.new_entries.values():
@@ -577,14 +474,13 @@ class BatchWriter:
     def retract_measure(self, source_id: str) -> None:
         key = self.ledger.get("measure", source_id)
         measure = self.session.get(Measure, key.target_id) if key else None
-        if measure is None:
+        if key is None or measure is None:
             self.warn("retraction-of-unknown-record", f"measure {source_id} is retracted but the hub never had it")
             self.report.count("unchanged")
             return
-        if measure.retracted:
+        if not plan.retract_measure(measure):
             self.report.count("unchanged")
             return
-        measure.retracted = True
         self.ledger.retracted(key)
         self.report.count("updated")
 
@@ -603,7 +499,7 @@ class BatchWriter:
             latest = case_repository.latest_in_lineage(self.session, key.target_id)
             if latest is None or latest.retracted:
                 continue
-            self.new_entry_rows.append(next_version_row(
+            self.new_entry_rows.append(case_entries.next_version_row(
                 latest, reason="no longer in the source's full extract", retracted=True, raw_checksum=self.raw_checksum
             ))
             self.ledger.retracted(key)  # listing it again later restores it as a new version
@@ -621,25 +517,27 @@ class BatchWriter:
         if case is None:
             self.hold(child, rec.source_id)
             return
+        values = plan.goal_values(rec, self.provenance(rec.source_id))
+        if key is not None and key.target_id in self.new_goal_rows:  # the payload lists the goal twice
+            row = self.new_goal_rows[key.target_id]
+            row.update(values)
+            self.report.count("unchanged" if outcome == "unchanged" else "updated")
+            return
         goal = self.session.get(Goal, key.target_id) if key else None
         if goal is None:
-            goal = Goal(id=uuid.uuid4(), case_id=case.id, description=rec.description)
-            self.session.add(goal)
-            outcome = "created"
-        if outcome != "unchanged":
-            goal.description, goal.category, goal.status = rec.description, rec.category, rec.status
-            goal.target_date, goal.codes = rec.target_date, _dump(rec.codes)
-            for column, value in self.provenance(rec.source_id).items():
-                setattr(goal, column, value)
-        self.goals[rec.source_id] = goal
+            row = plan.new_goal_row(case.id, values)
+            self.new_goal_rows[row["id"]] = row
+            goal_id, case_id, outcome = row["id"], case.id, "created"
+        else:
+            if outcome != "unchanged":
+                plan.update(goal, values)
+            goal_id, case_id = goal.id, goal.case_id
+        self.goals[rec.source_id] = goal_id
         self.report.count(outcome)
-        self.remember("goal", rec.source_id, digest, goal.id, goal.case_id)
+        self.remember("goal", rec.source_id, digest, goal_id, case_id)
 
     def goal_id(self, ref: str) -> str | None:
-        goal = self.goals.get(ref)
-        if goal is not None:
-            return str(goal.id)
-        target = self.ledger.target("goal", ref)
+        target = self.goals.get(ref) or self.ledger.target("goal", ref)
         return str(target) if target else None
 
     def measure(self, rec: MeasureRecord) -> None:
@@ -653,66 +551,45 @@ class BatchWriter:
             self.hold(child, rec.source_id)
             return
         responsible = self.org_for(rec.responsible_org_ref, f"measure {rec.source_id}")
+        values = plan.measure_values(
+            rec, responsible_id=responsible.id if responsible else None,
+            goal_ids=[g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g], provenance=self.provenance(rec.source_id),
+        )
+        if key is not None and key.target_id in self.new_measure_rows and not rec.evaluations:  # listed twice
+            self.new_measure_rows[key.target_id].update(values)
+            self.report.count("unchanged" if outcome == "unchanged" else "updated")
+            return
         measure = self.session.get(Measure, key.target_id) if key else None
         if measure is None and not rec.evaluations:
-            self.new_measure(rec, digest, case, responsible)
+            # a new measure without evaluations: a row for the run's INSERT (an ORM object costs ~10x as much)
+            row = plan.new_measure_row(case.id, values)
+            self.new_measure_rows[row["id"]] = row
+            self.participate(case, responsible)
+            self.report.count("created")
+            self.remember("measure", rec.source_id, digest, row["id"], row["case_id"])
             return
         if measure is None:
             measure = Measure(id=uuid.uuid4(), case_id=case.id, description=rec.description, category=rec.category)
             self.session.add(measure)
             outcome = "created"
         if outcome != "unchanged":
-            for column, value in self.measure_fields(rec, responsible).items():
-                setattr(measure, column, value)
+            plan.update(measure, values)
             self.participate(case, responsible)
         self.report.count(outcome)
         self.remember("measure", rec.source_id, digest, measure.id, measure.case_id)
         for index, evaluation in enumerate(rec.evaluations):
             self.evaluation(measure, evaluation, evaluation.source_id or f"{rec.source_id}#evaluation-{index}")
 
-    def new_measure(self, rec: MeasureRecord, digest: str, case: Case, responsible: Organization | None) -> None:
-        """A new measure without evaluations: a row for the run's INSERT (an ORM object costs ~10x as much)."""
-        now = utcnow()
-        row = dict(id=uuid.uuid4(), case_id=case.id, created_at=now, updated_at=now, **self.measure_fields(rec, responsible))
-        self.new_measure_rows.append(row)
-        self.participate(case, responsible)
-        self.report.count("created")
-        self.remember("measure", rec.source_id, digest, row["id"], row["case_id"])
-
-    def measure_fields(self, rec: MeasureRecord, responsible: Organization | None) -> dict[str, Any]:
-        """What a measure's row holds from its record, the same for a new row and an updated one."""
-        return {
-            "description": rec.description,
-            "category": rec.category,
-            "sensitivity": rec.sensitivity,
-            "responsible_organization_id": responsible.id if responsible else None,
-            "responsible_home": rec.responsible_home,
-            "status": rec.status,
-            "start_date": rec.start,
-            "end_date": rec.end,
-            "evaluation_due": rec.evaluation_due,
-            "goal_ids": [g for g in (self.goal_id(ref) for ref in rec.goal_refs) if g],
-            "codes": _dump(rec.codes),
-            "payload": rec.payload,
-            "retracted": False,
-            **self.provenance(rec.source_id),
-        }
-
     def evaluation(self, measure: Measure, rec: EvaluationRecord, source_id: str) -> None:
         digest = content_hash(rec)
         key, outcome = self.outcome("evaluation", source_id, digest)
         evaluation = self.session.get(Evaluation, key.target_id) if key else None
         if evaluation is None:
-            evaluation = Evaluation(id=uuid.uuid4(), source_record_id=source_id)
-            measure.evaluations.append(evaluation)
+            evaluation = plan.new_evaluation(measure, source_id=source_id)
             outcome = "created"
         if outcome != "unchanged":
             author = self.org_for(rec.author_org_ref, f"evaluation {source_id}")
-            if rec.evaluated_at is not None:
-                evaluation.evaluated_at = rec.evaluated_at
-            evaluation.outcome, evaluation.text = rec.outcome, rec.text
-            evaluation.author_organization_id = author.id if author else None
-            evaluation.author_kind = AuthorKind.organization if author else AuthorKind.system
+            plan.update(evaluation, plan.evaluation_values(rec, author_id=author.id if author else None))
         self.report.count(outcome)
         self.remember("evaluation", source_id, digest, evaluation.id, measure.case_id)
 
@@ -733,7 +610,8 @@ class BatchWriter:
                 provenance=self.provenance(rec.source_id),
                 recorded_by=self.sender_organization.id if self.sender_organization else None,
             )
-            outcome = "created" if event["data"]["change"] == "recorded" else outcome
+            data = event["data"]
+            outcome = "created" if isinstance(data, dict) and data.get("change") == "recorded" else outcome
             self.events.append(event)
         self.report.count(outcome)
         self.remember("consent", rec.source_id, digest, consent.id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from hub.audit import service as audit
 from hub.auth.principal import Principal
+from hub.canonical.records import OrganizationRecord
 from hub.canonical.vocab import ORGNR_SYSTEM
 from hub.core.errors import Conflict, NotFound
 from hub.organizations import repository
@@ -54,6 +55,31 @@ def match_or_create(
         if found is None:
             raise
         return found, False
+
+
+def apply_record(session: Session, record: OrganizationRecord) -> tuple[Organization, bool, list[str]]:
+    """A payload's organisation: the registry's one it matches, or a new one added. The registry is the operators'
+    (`stafett orgs`, the admin API): a payload never renames or moves a known organisation. (organisation, created,
+    the fields of the payload that differ from the registry and were not taken)."""
+    org, created = match_or_create(
+        session, orgnr=None, identifiers=[(i.system, i.value) for i in record.identifiers],
+        new=lambda: Organization(
+            id=uuid.uuid4(),
+            name=record.name or "(organisation without a name)",
+            sector=record.sector,
+            orgnr=next((i.value for i in record.identifiers if i.system == ORGNR_SYSTEM), None),
+            kommunenummer=record.kommunenummer,
+            identifiers=[OrganizationIdentifier(system=i.system, value=i.value)
+                         for i in record.identifiers if i.system != ORGNR_SYSTEM],
+        ),
+    )
+    return org, created, differences(org, record)
+
+
+def differences(org: Organization, record: OrganizationRecord) -> list[str]:
+    """The fields a payload's organisation names otherwise than the registry does."""
+    return [field for field, theirs, ours in (("name", record.name, org.name), ("kommunenummer", record.kommunenummer, org.kommunenummer))
+            if theirs and theirs != ours]
 
 
 def create_organization(session: Session, *, data: OrganizationCreate) -> Organization:

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from hub.archive.models import SourceRecord
 from hub.canonical.records import ChildRecord
+from hub.cases import participants, plan
 from hub.cases import repository as cases
 from hub.cases import service as cases_service
 from hub.cases.entries import write_entry_versions
-from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure, Participant
+from hub.cases.models import Case, CoordinatorAssignment, Entry, Evaluation, Goal, Measure
 from hub.children import service as children_service
 from hub.children.demographics import DemographicSource, record_demographics, services_of
 from hub.children.models import Child, Guardian
@@ -42,7 +43,7 @@ class Importer:
         self.orgs: dict[uuid.UUID, Organization] = {}
         self.written: dict[str, list[Any]] = {"entries": [], "goals": [], "measures": [], "evaluations": [], "coordinators": []}
 
-    def new(self, old: str | None) -> uuid.UUID:
+    def new(self, old: str) -> uuid.UUID:
         self.ids[old] = uuid.uuid4()
         return self.ids[old]
 
@@ -125,8 +126,8 @@ class Importer:
         self.ids[row["id"]] = case.id
         for p in self.claims["participants"]:
             organization_id = self.ref(p["organization_id"])
-            if organization_id and not any(x.organization_id == organization_id and x.role == p["role"] for x in case.participants):
-                case.participants.append(Participant(organization_id=organization_id, role=p["role"]))
+            if organization_id:
+                participants.join(case, organization_id, p["role"])
         self.session.flush()
         return case
 
@@ -149,28 +150,28 @@ class Importer:
         ], origin="transfer")
 
     def goals_and_measures(self, case: Case) -> None:
-        for row in self.claims["goals"]:
-            goal = from_row(Goal, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id)
-            self.session.add(goal)
-            self.written["goals"].append(goal)
-        for row in self.claims["measures"]:
-            measure = from_row(
+        """The plan's rows under new ids, written by the plan's writer in one INSERT per kind."""
+        goals = [column_values(Goal, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id) for row in self.claims["goals"]]
+        measures = [
+            column_values(
                 Measure, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id,
                 responsible_organization_id=self.ref(row.get("responsible_organization_id")),
                 goal_ids=[str(self.ids.get(g, g)) for g in row.get("goal_ids") or []],
             )
-            self.session.add(measure)
-            self.written["measures"].append(measure)
-        self.session.flush()
-        for row in self.claims["evaluations"]:
-            evaluation = from_row(
+            for row in self.claims["measures"]
+        ]
+        evaluations = [
+            column_values(
                 Evaluation, row, exclude=("id",), id=self.new(row["id"]), measure_id=self.ids[row["measure_id"]],
                 author_organization_id=self.ref(row.get("author_organization_id")),
                 author_guardian_id=self.ref(row.get("author_guardian_id")),
             )
-            self.session.add(evaluation)
-            self.written["evaluations"].append(evaluation)
-        self.session.flush()
+            for row in self.claims["evaluations"]
+        ]
+        plan.write_goals(self.session, goals)
+        plan.write_measures(self.session, measures)
+        plan.write_evaluations(self.session, evaluations)
+        self.written["goals"], self.written["measures"], self.written["evaluations"] = goals, measures, evaluations
 
     def consents(self, child: Child) -> None:
         for row in self.claims["consents"]:
@@ -194,12 +195,14 @@ class Importer:
         """What was written must have the checksum the origin signed; otherwise nothing is kept."""
         orgs = [to_row(o) for o in self.orgs.values()]
         child = self.session.get(Child, case.child_id)
+        if child is None:
+            raise PackageRejected("the imported case has no child; nothing was kept")
         got = fingerprint.checksum(
             case=self.claims["case"],
             entries=[values_to_row(e) for e in self.written["entries"]],
-            goals=[to_row(g) for g in self.written["goals"]],
-            measures=[to_row(m) for m in self.written["measures"]],
-            evaluations=[to_row(e) for e in self.written["evaluations"]],
+            goals=[values_to_row(g) for g in self.written["goals"]],
+            measures=[values_to_row(m) for m in self.written["measures"]],
+            evaluations=[values_to_row(e) for e in self.written["evaluations"]],
             coordinators=[to_row(c) for c in self.written["coordinators"]],
             organizations=orgs,
             guardians=[to_row(g) for g in child.guardians],

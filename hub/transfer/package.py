@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access.policy import transferred
+from hub.access.views import CaseView
 from hub.archive.models import SourceRecord
-from hub.cases.models import Case, Entry, Evaluation, Goal, Measure
+from hub.cases.models import Case
 from hub.children.models import Child
-from hub.consent.models import Consent
 from hub.export.case_view import child_record
 from hub.organizations.models import Organization
 from hub.transfer import fingerprint
@@ -24,22 +25,17 @@ from hub.transfer.rows import to_row
 from hub.transfer.seal import PROTOCOL
 
 
-def case_rows(session: Session, *, case: Case) -> dict[str, Any]:
-    """Every stored row of the case's history, as JSON objects (the package's `case` part)."""
-    entries = list(session.scalars(select(Entry).where(Entry.case_id == case.id).order_by(Entry.lineage_id, Entry.version)))
-    goals = list(session.scalars(select(Goal).where(Goal.case_id == case.id).order_by(Goal.created_at, Goal.id)))
-    measures = list(session.scalars(select(Measure).where(Measure.case_id == case.id).order_by(Measure.created_at, Measure.id)))
-    evaluations = list(
-        session.scalars(select(Evaluation).where(Evaluation.measure_id.in_([m.id for m in measures])).order_by(Evaluation.created_at))
-    ) if measures else []
+def case_rows(view: CaseView) -> dict[str, Any]:
+    """Every stored row of the case's history the view holds, as JSON objects (the package's `case` part)."""
+    case = view.case
     return {
         "case": to_row(case, exclude=("row_version",)),
-        "participants": [to_row(p) for p in case.participants],
+        "participants": [to_row(p) for p in view.participants],
         "coordinators": [to_row(c) for c in case.coordinators],
-        "entries": [to_row(e) for e in entries],
-        "goals": [to_row(g) for g in goals],
-        "measures": [to_row(m) for m in measures],
-        "evaluations": [to_row(e) for e in evaluations],
+        "entries": [to_row(e) for e in view.entry_versions],
+        "goals": [to_row(g) for g in view.goals],
+        "measures": [to_row(m) for m in view.measures],
+        "evaluations": [to_row(e) for e in view.evaluations],
     }
 
 
@@ -53,14 +49,19 @@ def organization_ids(rows: dict[str, Any]) -> set[uuid.UUID]:
 
 
 def organizations(session: Session, ids: set[uuid.UUID]) -> list[dict[str, Any]]:
-    orgs = session.scalars(select(Organization).where(Organization.id.in_(ids))) if ids else []
+    orgs = list(session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
     return [to_row(o) | {"identifiers": [{"system": i.system, "value": i.value} for i in o.identifiers]} for o in orgs]
+
+
+def stored_rows(session: Session, *, case: Case) -> dict[str, Any]:
+    """`case_rows` of the whole case as this hub stores it (what the destination compares with what it was sent)."""
+    return case_rows(CaseView(session, case=case, visibility=transferred("the case as stored", [])))
 
 
 def case_checksum(session: Session, *, case: Case) -> str:
     """The content checksum of a case as stored in this hub (used on both sides)."""
-    rows = case_rows(session, case=case)
-    child = session.get(Child, case.child_id)
+    view = CaseView(session, case=case, visibility=transferred("the case as stored", []))
+    rows = case_rows(view)
     return fingerprint.checksum(
         case=rows["case"],
         entries=rows["entries"],
@@ -68,8 +69,8 @@ def case_checksum(session: Session, *, case: Case) -> str:
         measures=rows["measures"],
         evaluations=rows["evaluations"],
         coordinators=rows["coordinators"],
-        organizations=organizations(session, organization_ids(rows)),
-        guardians=[to_row(g) for g in child.guardians],
+        organizations=organizations(view.session, organization_ids(rows)),
+        guardians=[to_row(g) for g in view.child.guardians],
     )
 
 
@@ -85,24 +86,24 @@ def preview(child: Child, *, origin_url: str, origin_municipality: str) -> dict[
 
 
 def build(
-    session: Session,
+    view: CaseView,
     *,
-    case: Case,
     transfer_id: uuid.UUID,
     origin_url: str,
     destination_url: str,
     destination_municipality: str,
     reason: str | None,
 ) -> dict[str, Any]:
-    child = session.get(Child, case.child_id)
-    rows = case_rows(session, case=case)
+    """The package of the case `view` holds (the read door's `case_to_transfer`: the whole case)."""
+    session, case, child = view.session, view.case, view.child
+    rows = case_rows(view)
     orgs = organizations(session, organization_ids(rows))
     guardians = [to_row(g) for g in child.guardians]
-    consents = [to_row(c) for c in session.scalars(select(Consent).where(Consent.child_id == child.id).order_by(Consent.created_at))]
+    consents = [to_row(c) for c in sorted(view.consents, key=lambda c: c.created_at)]
     checksums = {r.get("raw_checksum") for part in ("entries", "goals", "measures") for r in rows[part]}
     checksums |= {g.get("raw_checksum") for g in guardians} | {c.get("raw_checksum") for c in consents}
     checksums.discard(None)
-    records = session.scalars(select(SourceRecord).where(SourceRecord.sha256.in_(sorted(checksums)))) if checksums else []
+    records = list(session.scalars(select(SourceRecord).where(SourceRecord.sha256.in_(sorted(checksums))))) if checksums else []
     return {
         "protocol": PROTOCOL,
         "kind": "package",

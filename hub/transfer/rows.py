@@ -8,11 +8,13 @@ import base64
 import enum
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, Enum, LargeBinary, Uuid
 
 from hub.db.base import Base, UTCDateTime
+
+M = TypeVar("M", bound=Base)
 
 
 def _to_json(value: Any) -> Any:
@@ -65,6 +67,6 @@ def column_values(model: type[Base], row: dict[str, Any], *, exclude: tuple[str,
     return {**values, **overrides}
 
 
-def from_row(model: type[Base], row: dict[str, Any], *, exclude: tuple[str, ...] = (), **overrides: Any) -> Base:
+def from_row(model: type[M], row: dict[str, Any], *, exclude: tuple[str, ...] = (), **overrides: Any) -> M:
     """A new, unsaved instance of `model` with the row's columns (unknown keys ignored) and `overrides` on top."""
     return model(**column_values(model, row, exclude=exclude, **overrides))

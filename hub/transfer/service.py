@@ -53,6 +53,8 @@ def create_transfer(
     """Check the basis, package the whole case, sign and encrypt it to the destination, and put it in the outbox."""
     origin = own_url(settings)
     child = session.get(Child, case.child_id)
+    if child is None:
+        raise Conflict(f"case {case.id} has no child in this hub and cannot be transferred")
     basis = transfer_basis(session, child=child, organization=principal.organization if principal else None)
     if not basis.permit:
         audit.record(session, principal=principal, action="transfer.create", outcome="deny", reason=basis.reason,
@@ -70,8 +72,10 @@ def create_transfer(
         reason=reason, requested_by=principal.label() if principal else "operator",
     )
     transfer.transfer_id = transfer.id
+    view = reader.case_to_transfer(session, principal=principal, case=case, reason=f"to {destination_municipality} under {basis.reason}",
+                                   basis_ids=[c.id for c in basis.relied_on])
     claims = package.build(
-        session, case=case, transfer_id=transfer.transfer_id, origin_url=origin, destination_url=peer.base_url,
+        view, transfer_id=transfer.transfer_id, origin_url=origin, destination_url=peer.base_url,
         destination_municipality=destination_municipality, reason=reason,
     )
     claims["audit_anchor"] = anchors.for_message(session, settings=settings)  # the destination keeps it as a witness
@@ -80,10 +84,6 @@ def create_transfer(
     transfer.package_size = len(body)
     repository.add(session, transfer)
     outbox.enqueue(session, kind=outbox_kind("package"), url=peer.base_url + FEDERATION + "/transfers", body=body, subject=transfer)
-    audit.record(
-        session, principal=principal, action="transfer.create", reason=f"to {destination_municipality} under {basis.reason}",
-        case_id=case.id, child_id=case.child_id, entry_ids=[uuid.UUID(e["id"]) for e in claims["entries"]], purpose="transfer",
-    )
     log.info("transfer created", extra={"transfer": str(transfer.id), "case": str(case.id), "bytes": len(body)})
     return transfer
 
@@ -174,7 +174,7 @@ def retry(session: Session, *, principal: Principal | None, transfer: Transfer) 
     for item in parked:
         outbox.requeue(item)
         if message_of(item.kind) == "package" and transfer.status == TransferStatus.failed:
-            transfer.status, transfer.failure = "pending", None
+            transfer.status, transfer.failure = TransferStatus.pending, None
     session.flush()
     audit.record(session, principal=principal, action="transfer.retry", case_id=transfer.case_id, purpose="transfer")
     return transfer
@@ -191,13 +191,15 @@ def apply_receipt(session: Session, *, transfer: Transfer, claims: dict[str, Any
         if transfer.status != decision:
             log.error("conflicting receipt", extra={"transfer": str(transfer.id), "have": transfer.status, "got": decision})
         return transfer
-    transfer.status, transfer.decided_at = decision, _now()
+    transfer.status, transfer.decided_at = TransferStatus(decision), _now()
     transfer.failure = None
     if claims.get("reason") and decision != "revoked":
         transfer.decision_reason = claims["reason"]
     if decision == "accepted":
         transfer.remote_case = claims.get("destination_case")
         case = session.get(Case, transfer.case_id)
+        if case is None:
+            raise PackageRejected(f"a receipt for transfer {transfer.transfer_id}, whose case is no longer in this hub")
         case.status, case.closed_at = CaseStatus.transferred_out, _now()
         case.closed_reason = f"transferred to {transfer.destination_municipality}"
         case.transferred_to = transfer.remote_case

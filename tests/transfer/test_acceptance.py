@@ -14,7 +14,7 @@ from hub.canonical.vocab import FNR_SYSTEM
 from hub.cases.models import Case, Entry
 from hub.db.engine import session_scope
 from hub.transfer import fingerprint
-from hub.transfer.package import case_rows, organization_ids, organizations
+from hub.transfer.package import organization_ids, organizations, stored_rows
 from hub.transfer.rows import to_row
 from tests.transfer.flows import children_with, destination_caller, incoming, outgoing_status, start_transfer
 from tests.transfer.scenario import full_case, ok
@@ -23,7 +23,7 @@ from tests.transfer.scenario import full_case, ok
 def _history(engine, case_id):
     with session_scope(engine, write=False) as session:
         case = session.get(Case, uuid.UUID(case_id))
-        rows = case_rows(session, case=case)
+        rows = stored_rows(session, case=case)
         content = fingerprint.content(
             case=rows["case"], entries=rows["entries"], goals=rows["goals"], measures=rows["measures"],
             evaluations=rows["evaluations"], coordinators=rows["coordinators"],
@@ -73,7 +73,7 @@ def test_a_case_from_every_sector_moves_whole(fed):
 def _parts(engine, case_id):
     with session_scope(engine, write=False) as session:
         case = session.get(Case, uuid.UUID(case_id))
-        rows = case_rows(session, case=case)
+        rows = stored_rows(session, case=case)
         return dict(
             case=rows["case"], entries=rows["entries"], goals=rows["goals"], measures=rows["measures"], evaluations=rows["evaluations"],
             coordinators=rows["coordinators"], organizations=organizations(session, organization_ids(rows)),
