@@ -194,7 +194,8 @@ class Measure(ProvenanceMixin, Base):
     status: Mapped[MeasureStatus] = mapped_column(_enum(MeasureStatus), default=MeasureStatus.active)
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
-    evaluation_due: Mapped[date | None]
+    evaluation_due: Mapped[date | None] = mapped_column(index=True)
+    due_noticed_on: Mapped[date | None]  # the due date the worker last announced (measure.due), once per date
     goal_ids: Mapped[list[Any]] = mapped_column(default=list)
     codes: Mapped[list[Any]] = mapped_column(default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -161,6 +161,13 @@ class Settings(BaseSettings):
         "anchor cannot vouch for",
     )
 
+    measures_due_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="seconds between the worker's look for measures whose evaluation fell due (announced once per due "
+        "date as a measure.due event)",
+    )
+
     # operations (hub.ops): metrics and readiness
     metrics_enabled: bool = Field(
         default=True, description="serve Prometheus metrics at /metrics (counts and timings only, never a child's data)"

@@ -24,8 +24,7 @@ class EventKind(StrEnum):
     coordinator_changed = "coordinator.changed"  # a new holder accepted the baton
     consent_changed = "consent.changed"  # a consent or legal basis recorded, changed or revoked
     transfer_received = "transfer.received"  # a case accepted from another hub
-    # No "measure.due" yet: a measure's evaluation_due is a date that passes, not a write; the event belongs to the
-    # scheduled job that will notice it (the notifications issue), not to a writer.
+    measure_due = "measure.due"  # a measure's evaluation fell due (a date that passes, not a write: the worker notices it)
 
 
 class DomainEvent(Base):

@@ -157,6 +157,7 @@ class Importer:
                 Measure, row, exclude=("id",), id=self.new(row["id"]), case_id=case.id,
                 responsible_organization_id=self.ref(row.get("responsible_organization_id")),
                 goal_ids=[str(self.ids.get(g, g)) for g in row.get("goal_ids") or []],
+                due_noticed_on=None,  # this hub announces a due evaluation to its own services again
             )
             for row in self.claims["measures"]
         ]

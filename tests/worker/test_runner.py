@@ -16,8 +16,8 @@ from tests.outbox.receiver import ScriptedReceiver
 
 def test_the_worker_collects_the_jobs_each_domain_declares():
     jobs = {job.id: job for job in runner.collect()}
-    assert set(jobs) == {"audit-anchor", "outbox-delivery", "outbox-purge", "transfer-expiry", "peer-keys"}
-    assert {i for i, job in jobs.items() if job.at_start} == {"audit-anchor", "outbox-delivery", "transfer-expiry"}
+    assert set(jobs) == {"audit-anchor", "measures-due", "outbox-delivery", "outbox-purge", "transfer-expiry", "peer-keys"}
+    assert {i for i, job in jobs.items() if job.at_start} == {"audit-anchor", "measures-due", "outbox-delivery", "transfer-expiry"}
     assert [i for i, job in jobs.items() if job.at_stop] == ["audit-anchor"]
 
 
