@@ -15,6 +15,7 @@ from hub.canonical.vocab import (
     CaseStatus,
     Category,
     ConsentGiver,
+    ConsentStatus,
     EntryKind,
     GoalStatus,
     MeasureStatus,
@@ -228,7 +229,7 @@ class ConsentRecord(_Record):
     valid_to: datetime | None = None
     document_ref: str | None = None
     revoked_at: datetime | None = None
-    status: str = "active"  # active, inactive, rejected (as the source said)
+    status: ConsentStatus = ConsentStatus.active  # as the source said
 
     _check = field_validator("valid_from", "valid_to", "revoked_at")(_aware)
 

@@ -112,6 +112,22 @@ class ConsentGiver(StrEnum):
     child = "child"
 
 
+class ConsentStatus(StrEnum):
+    """A consent's state as its source said (FHIR R4 consent-state-codes); only `active` can be in force."""
+
+    draft = "draft"
+    proposed = "proposed"
+    active = "active"
+    rejected = "rejected"
+    inactive = "inactive"
+    entered_in_error = "entered-in-error"
+
+
+class ConsentBasis(StrEnum):
+    consent = "consent"  # given by the guardians or the young person
+    legal = "legal"  # a legal basis an authority recorded (barnevernloven, the municipality's duty)
+
+
 class SourceStanding(StrEnum):
     """Who a source of a child's demographics was to that child when it sent them (best first)."""
 

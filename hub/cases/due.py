@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.canonical.vocab import CaseStatus, MeasureStatus
@@ -43,7 +44,7 @@ def announce_due(session: Session, *, today: date, limit: int = BATCH) -> int:
             .values(due_noticed_on=row.evaluation_due)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if cast(CursorResult[Any], result).rowcount == 1:
             claimed.append(row)
     return events.record_many(session, (
         events.event_row(EventKind.measure_due, case_id=row.case_id, child_id=row.child_id, subject_id=row.id,

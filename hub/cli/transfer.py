@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from sqlalchemy import select
 
-from hub.canonical.vocab import CaseStatus
+from hub.canonical.vocab import CaseStatus, ConsentBasis, ConsentGiver
 from hub.cases.models import Case
 from hub.cli.common import console, database, errors, fail, migrated_settings, print_record
 from hub.consent.models import Consent
@@ -100,7 +100,7 @@ def bulk(
                                 if row is None or row.status != CaseStatus.open or repository.active_for_case(session, case_id):
                                     continue
                                 if legal_reference:
-                                    session.add(Consent(child_id=row.child_id, given_by="guardian", basis="legal", purpose=TRANSFER_PURPOSE,
+                                    session.add(Consent(child_id=row.child_id, given_by=ConsentGiver.guardian, basis=ConsentBasis.legal, purpose=TRANSFER_PURPOSE,
                                                         legal_reference=legal_reference, status="active"))
                                     session.flush()
                                 service.create_transfer(session, settings=settings, principal=None, case=row, destination_municipality=to, reason=reason)

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.canonical.vocab import ConsentBasis, ConsentGiver, ConsentStatus
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
+
+
+def _values(cls: type[StrEnum]) -> Enum:
+    """Stored as the value (`entered-in-error`), in the VARCHAR(20) the column always was."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members])
 
 
 class Consent(ProvenanceMixin, Base):
@@ -20,7 +27,7 @@ class Consent(ProvenanceMixin, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"), index=True)
-    given_by: Mapped[str] = mapped_column(String(20))  # guardian | child
+    given_by: Mapped[ConsentGiver] = mapped_column(_values(ConsentGiver))
     guardian_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("guardian.id"))
     organization_ids: Mapped[list[Any]] = mapped_column(default=list)
     sectors: Mapped[list[Any]] = mapped_column(default=list)
@@ -30,8 +37,8 @@ class Consent(ProvenanceMixin, Base):
     valid_to: Mapped[datetime | None]
     document_ref: Mapped[str | None] = mapped_column(String(500))
     revoked_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default="active")
-    basis: Mapped[str] = mapped_column(String(20), default="consent")  # consent | legal (a recorded legal basis)
+    status: Mapped[ConsentStatus] = mapped_column(_values(ConsentStatus), default=ConsentStatus.active)
+    basis: Mapped[ConsentBasis] = mapped_column(_values(ConsentBasis), default=ConsentBasis.consent)
     legal_reference: Mapped[str | None] = mapped_column(String(300))  # e.g. "barnevernloven § 13-2"
     covers_guardians: Mapped[bool] = mapped_column(default=False)  # the young person lets guardians see health entries
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hub.canonical.vocab import Category, Sector
+from hub.canonical.vocab import Category, ConsentBasis, ConsentGiver, ConsentStatus, Sector
 
 
 class ConsentCreate(BaseModel):
@@ -53,7 +53,7 @@ class ConsentRead(BaseModel):
     id: uuid.UUID
     version: int = Field(validation_alias=AliasChoices("version", "row_version"), description='the ETag is "<version>"')
     child_id: uuid.UUID
-    given_by: str
+    given_by: ConsentGiver
     guardian_id: uuid.UUID | None
     organization_ids: list[uuid.UUID]
     sectors: list[str]
@@ -63,8 +63,8 @@ class ConsentRead(BaseModel):
     valid_to: datetime | None
     document_ref: str | None
     revoked_at: datetime | None
-    status: str
-    basis: str
+    status: ConsentStatus
+    basis: ConsentBasis
     legal_reference: str | None
     covers_guardians: bool
     created_at: datetime

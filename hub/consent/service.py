@@ -74,10 +74,10 @@ def apply_source_record(
     `consent.changed` event row (the caller writes a batch's events in one INSERT)."""
     change = "updated"
     if consent is None:
-        consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=record.given_by.value)
+        consent = Consent(id=uuid.uuid4(), child_id=child.id, given_by=record.given_by)
         session.add(consent)
         change = "recorded"
-    consent.given_by = record.given_by.value
+    consent.given_by = record.given_by
     consent.guardian_id = guardian_id
     consent.organization_ids = [str(o) for o in organization_ids]
     consent.sectors = [s.value for s in record.sectors]
