@@ -24,6 +24,7 @@ from hub.canonical.vocab import SourceStanding
 from hub.cases.models import Case, Participant
 from hub.children.models import Child, DemographicVersion
 from hub.db.base import utcnow
+from hub.identity.keys import refresh_keys
 from hub.identity.resolver import normalise_name
 from hub.organizations.models import Organization
 
@@ -118,6 +119,7 @@ def record_demographics(
     session.add(version)
     if new_child:
         _show(child, [version])
+        refresh_keys(session, child, new=True)  # filed under what it shows, for the matcher
     elif version.standing == SourceStanding.stranger:
         if history is not None:
             history.append(version)  # kept, and never eligible while the child has services: nothing to choose
@@ -127,6 +129,7 @@ def record_demographics(
                 history = versions_of(session, [child.id])[child.id]
         history.append(version)
         _show(child, eligible(history, services=services))
+        refresh_keys(session, child)
     return version
 
 

@@ -1,5 +1,6 @@
 """ORM for the review list: children that may be one person (never merged automatically), and pushes from a stranger
-to a child (an organisation in none of the child's cases): kept, shown to no one but the reviewer.
+to a child (an organisation in none of the child's cases): kept, shown to no one but the reviewer; and the matcher's
+blocking keys of each child (child_match_key), by which a record finds its candidates.
 """
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.children.models import DemographicVersion
+from hub.children.models import Child, DemographicVersion
 from hub.db.base import Base, new_id, utcnow
 
 
@@ -45,6 +47,22 @@ class IdentityReview(Base):
     source_format: Mapped[str | None] = mapped_column(String(40))
     demographics_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child_demographics.id", ondelete="SET NULL"))
     held_records: Mapped[int] = mapped_column(Integer, default=0)
+    # possible duplicates found by the matcher: its score and the fields that agreed
+    score: Mapped[float | None] = mapped_column(Float)
+    agreed: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     demographics: Mapped[DemographicVersion | None] = relationship(lazy="selectin")
+
+
+class ChildMatchKey(Base):
+    """One blocking key a child is filed under (hub.identity.matching.blocking_keys of its shown demographics)."""
+
+    __tablename__ = "child_match_key"
+    __table_args__ = (Index("ix_child_match_key_key_child_id", "key", "child_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+
+    child: Mapped[Child] = relationship()

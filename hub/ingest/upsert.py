@@ -239,7 +239,7 @@ class BatchWriter:
         digests = [content_hash(rec) for rec in records]
         outcomes = [self.outcome("child", rec.source_id, digest) for rec, digest in zip(records, digests)]
         claims = [Claim(rec, key.target_id if key else None) for rec, (key, _) in zip(records, outcomes)]
-        resolutions = resolve_children(self.session, claims)
+        resolutions = resolve_children(self.session, claims, municipality=self.municipality or self.batch.municipality or (self.sender_organization.kommunenummer if self.sender_organization else None))
         self.created_children.update(r.child.id for r in resolutions if r.created)
         known = {r.child.id for r in resolutions} - self.created_children
         with self.session.no_autoflush:  # the new children are written once, with their demographics
