@@ -179,3 +179,11 @@ def _show(child: Child, best_first: list[DemographicVersion]) -> None:
         merged.update(version.extra or {})
     if merged:
         child.extra = {**(child.extra or {}), **merged}
+
+
+def reshow(session: Session, *, child: Child) -> None:
+    """Choose again what `child` shows from all its stored versions (after a merge or an unmerge moved some)."""
+    with session.no_autoflush:
+        history = versions_of(session, [child.id])[child.id]
+        services = services_of(session, [child.id]).get(child.id, frozenset())
+    _show(child, eligible(history, services=services))

@@ -33,11 +33,13 @@ class Child(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The organisation that brought the child to the hub (POST /children or its own ingest); it may open its own case.
     registered_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
+    # merged into another child (hub.identity.merge): its records are the survivor's until an unmerge restores them
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list[ChildIdentifier]] = relationship(
-        back_populates="child", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin", foreign_keys="ChildIdentifier.child_id"
     )
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="child", cascade="all, delete-orphan", lazy="selectin"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from hub.identity.matching import FIELDS, NEAR_ID, TYPO_GIVEN, Person, compare
+from hub.identity.matching import FIELDS, LEVELS, NEAR_ID, TYPO_GIVEN, Person, compare
 from hub.identity.weights import Weights
 
 T = TypeVar("T")
@@ -25,6 +25,10 @@ T = TypeVar("T")
 _LABELS = {"given": "given name", "family": "family name", "birth_date": "birth date", "sex": "sex", "street": "address",
            "postal_code": "postal code", "city": "place", "kommunenummer": "kommunenummer", "national_id": "national id",
            "guardian": "guardian"}
+_PARTLY = {("given", 2): "typo", ("given", 1): "similar", ("family", 2): "a part or a typo", ("family", 1): "similar",
+           ("birth_date", 2): "day and month swapped", ("birth_date", 1): "one digit off", ("street", 1): "close",
+           ("postal_code", 1): "one digit off", ("city", 1): "close", ("national_id", 2): "a typing slip",
+           ("national_id", 1): "two digits off"}
 _CORROBORATING = {"street": 1, "postal_code": 2, "city": 2, "guardian": 1}  # narrow places: each is enough
 
 
@@ -50,8 +54,13 @@ class Scored(Generic[T]):
     vector: tuple[int | None, ...]
 
     def agreed(self) -> list[str]:
-        """The fields that agreed (at any level above disagreement), by label."""
-        return [_LABELS[f] for f, level in zip(FIELDS, self.vector) if level]
+        """The fields that agreed, by label: fully ("birth date"), or in part with how ("given name (typo)")."""
+        said = []
+        for f, level in zip(FIELDS, self.vector):
+            if level:
+                top = LEVELS[f] - 1 if f != "national_id" else NEAR_ID + 1
+                said.append(_LABELS[f] if level >= top else f"{_LABELS[f]} ({_PARTLY.get((f, level), 'in part')})")
+        return said
 
     def disagreed(self) -> list[str]:
         return [_LABELS[f] for f, level in zip(FIELDS, self.vector) if level == 0]

@@ -57,8 +57,9 @@ def person_of_record(record: ChildRecord, *, municipality: str | None = None, gu
 
 
 def refresh_keys(session: Session, child: Child, *, new: bool = False) -> None:
-    """File `child` under the blocking keys of what it shows now (`new`: it has none stored yet)."""
-    wanted = blocking_keys(person_of_child(child))
+    """File `child` under the blocking keys of what it shows now (`new`: it has none stored yet); a child merged into
+    another is filed under none (it is no candidate)."""
+    wanted = set() if child.merged_into_id is not None else blocking_keys(person_of_child(child))
     if not new:
         with session.no_autoflush:
             stored = list(session.scalars(select(ChildMatchKey).where(ChildMatchKey.child_id == child.id)))
@@ -108,7 +109,7 @@ def known_in(session: Session, children: Iterable[Child]) -> dict[uuid.UUID, set
                 found[child_id].add(municipality)
         kommune = dict(session.execute(
             select(Organization.id, Organization.kommunenummer).where(Organization.id.in_(sorted(registrars)))
-        ).tuples().all()) if registrars else {}
+        ).all()) if registrars else {}
     for child in children:
         registrar = child.registered_by_organization_id
         if registrar is not None and (number := kommune.get(registrar)) is not None:

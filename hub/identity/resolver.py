@@ -19,7 +19,7 @@ from hub.canonical.declarations import NamespaceKind
 from hub.canonical.records import ChildRecord, Identifier
 from hub.children.models import Child, ChildIdentifier
 from hub.core.settings import get_settings
-from hub.identity.decision import Outcome, Scored, Thresholds, decide
+from hub.identity.decision import Outcome, Scored, Thresholds, Verdict, decide
 from hub.identity.keys import candidates_by_key, known_in, load_children, person_of_child, person_of_record
 from hub.identity.matching import Person, blocking_keys
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
@@ -125,7 +125,7 @@ class _Matcher:
             child_id: person_of_child(child, known_in=where.get(child_id, ())) for child_id, child in self.children.items()
         }
 
-    def verdict(self, index: int) -> tuple[Person, Any]:
+    def verdict(self, index: int) -> tuple[Person, Verdict[Child]]:
         person = self.persons[index]
         keys = blocking_keys(person, query=True)
         ids = {child_id for key in keys for child_id in self.by_key.get(key, ())}
@@ -168,15 +168,18 @@ def _resolve(session: Session, claim: Claim, holders: dict[tuple[str, str], Chil
         )
     matched: Scored[Child] | None = None
     possible: list[Scored[Child]] = []
+    verdict: Verdict[Child] | None = None
     if distinct:
         child, created = _choose(matches), False
     elif claim.known_child_id is not None and (known := session.get(Child, claim.known_child_id)) is not None:
         child, created = known, False
     else:
-        person, verdict = matcher.verdict(index) if index in matcher.persons else (None, None)
-        if verdict is not None and verdict.outcome == Outcome.link:
+        person: Person | None = None
+        if index in matcher.persons:
+            person, verdict = matcher.verdict(index)
+        if verdict is not None and verdict.outcome == Outcome.link and verdict.best is not None:
             matched = verdict.best
-            child, created = verdict.best.candidate, False
+            child, created = matched.candidate, False
         else:
             possible = verdict.reviewed() if verdict is not None and verdict.outcome == Outcome.review else []
             child, created = Child(id=uuid.uuid4(), identifiers=[]), True
@@ -204,8 +207,9 @@ def _resolve(session: Session, claim: Claim, holders: dict[tuple[str, str], Chil
             review := _review(session, child, other.id, "the same record carries identifiers of both children")
         ) is not None:
             resolution.reviews.append(review)
+    held_back = verdict.held_back if verdict is not None else None
     for scored in possible:
-        if (review := _review(session, child, scored.candidate.id, _reason(scored), scored=scored)) is not None:
+        if (review := _review(session, child, scored.candidate.id, _reason(scored), scored=scored, held_back=held_back)) is not None:
             resolution.reviews.append(review)
     return resolution
 
@@ -248,14 +252,15 @@ def is_dismissed(session: Session, first: uuid.UUID, second: uuid.UUID) -> bool:
 
 
 def _review(
-    session: Session, child: Child, candidate_id: uuid.UUID, reason: str, *, scored: Scored[Child] | None = None
+    session: Session, child: Child, candidate_id: uuid.UUID, reason: str, *, scored: Scored[Child] | None = None,
+    held_back: str | None = None,
 ) -> IdentityReview | None:
     """A possible duplicate on the review list; none for a pair a person has dismissed (never suggested again)."""
     if is_dismissed(session, child.id, candidate_id):
         return None
     review = IdentityReview(
         id=uuid.uuid4(), child_id=child.id, candidate_child_id=candidate_id, reason=reason,
-        score=scored.score if scored else None, agreed=scored.agreed() if scored else [],
+        score=scored.score if scored else None, agreed=scored.agreed() if scored else [], held_back=held_back,
     )
     session.add(review)
     return review

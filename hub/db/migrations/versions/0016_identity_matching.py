@@ -1,5 +1,6 @@
 """Identity matching: the blocking keys each child is filed under (child_match_key, filled here for the children the
-hub holds), and the matcher's score and agreeing fields on a review.
+hub holds); merges of children (child_merge: what moved, both children before) and child.merged_into_id; on a review
+the matcher's score, the fields that agreed, why it did not link, and who decided it when.
 
 Revision ID: 0016
 Revises: 0015
@@ -30,6 +31,32 @@ def upgrade() -> None:
     with op.batch_alter_table('identity_review', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('agreed', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('held_back', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('decided_by', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('child', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('merged_into_id', sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_child_merged_into_id_child'), 'child', ['merged_into_id'], ['id'])
+    op.create_table(
+        'child_merge',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('survivor_id', sa.Uuid(), nullable=False),
+        sa.Column('merged_id', sa.Uuid(), nullable=False),
+        sa.Column('review_id', sa.Uuid(), nullable=True),
+        sa.Column('moved', sa.JSON(), nullable=False),
+        sa.Column('before', sa.JSON(), nullable=False),
+        sa.Column('merged_by', sa.String(length=200), nullable=False),
+        sa.Column('merged_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('undone_by', sa.String(length=200), nullable=True),
+        sa.Column('undone_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['merged_id'], ['child.id'], name=op.f('fk_child_merge_merged_id_child')),
+        sa.ForeignKeyConstraint(['review_id'], ['identity_review.id'], name=op.f('fk_child_merge_review_id_identity_review')),
+        sa.ForeignKeyConstraint(['survivor_id'], ['child.id'], name=op.f('fk_child_merge_survivor_id_child')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_child_merge')),
+    )
+    with op.batch_alter_table('child_merge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_child_merge_merged_id'), ['merged_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_child_merge_survivor_id'), ['survivor_id'], unique=False)
     _file_existing_children()
 
 
@@ -68,7 +95,17 @@ def _file_existing_children() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('child_merge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_child_merge_survivor_id'))
+        batch_op.drop_index(batch_op.f('ix_child_merge_merged_id'))
+    op.drop_table('child_merge')
+    with op.batch_alter_table('child', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_child_merged_into_id_child'), type_='foreignkey')
+        batch_op.drop_column('merged_into_id')
     with op.batch_alter_table('identity_review', schema=None) as batch_op:
+        batch_op.drop_column('decided_at')
+        batch_op.drop_column('decided_by')
+        batch_op.drop_column('held_back')
         batch_op.drop_column('agreed')
         batch_op.drop_column('score')
     with op.batch_alter_table('child_match_key', schema=None) as batch_op:
