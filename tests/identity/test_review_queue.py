@@ -55,7 +55,7 @@ def audit_of(engine, action: str) -> list[AuditEvent]:
 
 
 def test_the_list_shows_both_children_side_by_side(callers, engine):
-    _, _, admin, review = two_emmas(callers)
+    _, _, _, review = two_emmas(callers)
     child, candidate = review["child"], review["candidate"]
     assert candidate["id"] == str(child_with(engine, FNR_SYSTEM, EMMA))
     assert child["id"] == str(child_with(engine, "urn:test:tysvaer", "t-1"))
@@ -102,7 +102,7 @@ def canonical(engine, child_id: str) -> dict:
 
 
 def test_merge_then_unmerge_returns_both_children_as_they_were(callers, engine):
-    haugesund, tysvaer, admin, review = two_emmas(callers)
+    _, tysvaer, admin, review = two_emmas(callers)
     kept, other = review["candidate"]["id"], review["child"]["id"]
     before = {kept: canonical(engine, kept), other: canonical(engine, other)}
     merged = admin.post(f"/api/v1/identity/reviews/{review['id']}/merge", json={"keep": kept})
