@@ -177,7 +177,7 @@ class Settings(BaseSettings):
     # identity (hub.identity): the matcher's thresholds, in match weight (the sum of log2(m/u) over the fields compared;
     # the weights are data: mappings/identity/weights.json)
     identity_link_threshold: float = Field(
-        default=18.0,
+        default=16.0,
         description="a record whose best candidate child scores this or more (and that passes the safety rules: never "
         "twins, never a namesake of another municipality) is linked to that child",
     )

@@ -122,8 +122,8 @@ def decide(
         return Verdict(outcome=Outcome.review, best=best, others=others)
     best_person = persons[id(best)]
     veto = safety_veto(best.vector, ids_checked=person.ids_checked and best_person.ids_checked) if safety else None
-    if veto is None and others:
-        veto = "another candidate is within reach"
+    if veto is None and others and others[0].score >= thresholds.link:
+        veto = "another candidate is within reach"  # two children the record could be linked to (twins the hub holds)
     if veto is not None:
         return Verdict(outcome=Outcome.review, best=best, others=others, held_back=veto)
     return Verdict(outcome=Outcome.link, best=best, others=[])

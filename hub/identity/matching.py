@@ -118,14 +118,15 @@ def _jw(a: str, b: str) -> float:
 
 
 def compare_given(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
-    """3 the first given names equal (or one's first is the other's second); 2 a typo (Jaro-Winkler ≥ 0.92);
-    1 similar (≥ 0.80, or the same sound); 0 different."""
+    """3 the first given names equal (or one's first is the other's second); 2 a typo (Jaro-Winkler ≥ 0.92, both
+    names of four letters or more: Tor and Tore, Ola and Ole are names of their own); 1 similar (≥ 0.80, or the same
+    sound); 0 different."""
     if not a or not b:
         return None
     if a[0] == b[0] or a[0] in b or b[0] in a:
         return 3
     best = max(_jw(a[0], b[0]), _jw(" ".join(a), " ".join(b)))
-    if best >= 0.92:
+    if best >= 0.92 and min(len(a[0]), len(b[0])) >= 4:
         return 2
     if best >= 0.80 or jellyfish.metaphone(a[0]) == jellyfish.metaphone(b[0]):
         return 1

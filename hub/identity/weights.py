@@ -15,6 +15,7 @@ from hub.core.settings import get_settings
 from hub.identity.matching import FIELDS, LEVELS
 
 WEIGHTS_FILE = Path("identity") / "weights.json"
+PLACE = frozenset({"street", "postal_code", "city", "kommunenummer"})
 
 
 class WeightsInvalid(HubError):
@@ -27,8 +28,21 @@ class Weights:
     version: str
 
     def score(self, vector: tuple[int | None, ...]) -> float:
-        """The match weight: the sum of each known field's log2(m/u) (a missing field adds nothing)."""
-        return sum(self.by_field[f][level] for f, level in zip(FIELDS, vector) if level is not None)
+        """The match weight: the sum of each known field's log2(m/u) (a missing field adds nothing); the parts of a
+        address (street, postal code, place) count once, by the strongest of them: they are not independent (a
+        sibling shares all three), as Fellegi-Sunter's sum assumes."""
+        total, place = 0.0, []
+        for f, level in zip(FIELDS, vector):
+            if level is None:
+                continue
+            weight = self.by_field[f][level]
+            if f in PLACE:
+                place.append(weight)
+            else:
+                total += weight
+        if place:
+            total += max(place) if max(place) > 0 else min(place)
+        return total
 
 
 def parse(document: dict[str, Any]) -> Weights:

@@ -41,6 +41,7 @@ def test_comparison_levels():
     assert compare_given(("amina",), ("amina", "sofie")) == 3
     assert compare_given(("amnia",), ("amina",)) == 2  # a typo
     assert compare_given(("ola",), ("ole",)) == 1  # similar, not a typo: a twin's name
+    assert compare_given(("tor",), ("tore",)) == 1  # short names a letter apart are names of their own
     assert compare_given(("ola",), ()) is None
     assert compare_family(("hansen", "berg"), ("hansen",)) == 2  # a dropped second surname still agrees
     assert compare_family(("hansen",), ("olsen",)) < 2
