@@ -24,7 +24,7 @@ from hub.canonical.vocab import SourceStanding
 from hub.cases.models import Case, Participant
 from hub.children.models import Child, DemographicVersion
 from hub.db.base import utcnow
-from hub.identity.keys import refresh_keys
+from hub.identity.keys import fodselsnummer_given, refresh_keys
 from hub.identity.resolver import normalise_name
 from hub.organizations.models import Organization
 
@@ -130,6 +130,7 @@ def record_demographics(
         history.append(version)
         _show(child, eligible(history, services=services))
         refresh_keys(session, child)
+        fodselsnummer_given(session, child=child, by="a record that carries it")
     return version
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.canonical.vocab import LogAccess, ParentalResponsibility, SourceStanding
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM, LogAccess, ParentalResponsibility, SourceStanding
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
 
 
@@ -44,6 +44,13 @@ class Child(Base):
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="child", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def primary_national_id(self) -> str | None:
+        """The child's national id: its fødselsnummer once it has one (a D-nummer is kept beside it), else its
+        D-nummer."""
+        by_system = {i.system: i.value for i in self.identifiers}
+        return by_system.get(FNR_SYSTEM) or by_system.get(DNR_SYSTEM)
 
 
 class ChildIdentifier(Base):

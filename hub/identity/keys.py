@@ -1,5 +1,6 @@
 """What the matcher compares of a child and of a record (`person_of_child`, `person_of_record`), the blocking keys a
-child is filed under (kept in child_match_key as its shown demographics change) and the candidates a record finds.
+child is filed under (kept in child_match_key as its shown demographics change), the candidates a record finds, and
+the audit of a D-nummer child's new fødselsnummer.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from hub.canonical.records import ChildRecord
-from hub.canonical.vocab import NATIONAL_ID_SYSTEMS
+from hub.audit import service as audit
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM, NATIONAL_ID_SYSTEMS
 from hub.cases.models import Case
 from hub.children.models import Child
 from hub.identity.matching import Person, blocking_keys
@@ -115,3 +117,14 @@ def known_in(session: Session, children: Iterable[Child]) -> dict[uuid.UUID, set
         if registrar is not None and (number := kommune.get(registrar)) is not None:
             found[child.id].add(number)
     return found
+
+
+def fodselsnummer_given(session: Session, *, child: Child, by: str) -> bool:
+    """Whether `child`, known by a D-nummer, has just been given a fødselsnummer (an identifier not yet written):
+    then the event goes in the audit trail (both are kept; the fødselsnummer is the primary national id)."""
+    systems = {i.system for i in child.identifiers}
+    if DNR_SYSTEM not in systems or not any(i.system == FNR_SYSTEM and inspect(i).pending for i in child.identifiers):
+        return False
+    audit.record(session, principal=None, action="identity.fodselsnummer", child_id=child.id,
+                 reason=f"a child known by its D-nummer received a fødselsnummer ({by}); both kept, the fødselsnummer primary")
+    return True

@@ -104,3 +104,7 @@ class DecisionRead(BaseModel):
     decided_at: datetime | None
     kept_child_id: uuid.UUID | None = None
     merge_id: uuid.UUID | None = None
+
+
+class FodselsnummerGiven(BaseModel):
+    fodselsnummer: str

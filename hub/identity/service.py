@@ -1,6 +1,6 @@
 """Rules of the review queue: the open possible duplicates with both children side by side (read through the door),
-and a person's decision on one (dismiss: not the same child, never suggested again; merge: hub.identity.merge),
-audited for both children with the decider.
+and a person's decision on one (dismiss: not the same child, never suggested again; merge and unmerge:
+hub.identity.merge); an operator's fødselsnummer for a D-nummer child. Audited for the children with the decider.
 """
 
 from __future__ import annotations
@@ -14,10 +14,14 @@ from hub.access import reader
 from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.canonical.records import HumanName, PostalAddress
-from hub.children.models import Child, DemographicVersion
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM
+from hub.children import repository as children_repository
+from hub.children.models import Child, ChildIdentifier, DemographicVersion
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.identity import merge as merging
+from hub.identity.keys import refresh_keys
 from hub.identity.models import IdentityReview, ReviewKind, ReviewStatus
+from hub.identity.numbers import is_fodselsnummer, national_id_problem
 from hub.identity.schemas import ChildSide, DecisionRead, PairRead, SourceRead
 
 
@@ -103,3 +107,26 @@ def unmerge(session: Session, *, principal: Principal, child_id: uuid.UUID) -> u
     )
     session.flush()
     return record.merged_id
+
+
+def assign_fodselsnummer(session: Session, *, principal: Principal, child_id: uuid.UUID, value: str) -> Child:
+    """An operator says the child known by a D-nummer has this fødselsnummer: both are kept, the fødselsnummer is the
+    primary national id; audited with the decider."""
+    problem = national_id_problem(value)
+    if problem is not None or not is_fodselsnummer(value):
+        raise InvalidInput(problem or "not a fødselsnummer (a D-nummer has 4 added to its first digit)", location="fodselsnummer")
+    child = session.get(Child, child_id)
+    if child is None or child.merged_into_id is not None:
+        raise NotFound(f"no child {child_id}")
+    if not any(i.system == DNR_SYSTEM for i in child.identifiers):
+        raise Conflict("the child has no D-nummer: its fødselsnummer is given as any identifier", location="fodselsnummer")
+    if any(i.system == FNR_SYSTEM for i in child.identifiers):
+        raise Conflict("the child has a fødselsnummer already", location="fodselsnummer")
+    if children_repository.by_identifier(session, FNR_SYSTEM, value) is not None:
+        raise Conflict("another child holds this fødselsnummer: merge the two through the review list", location="fodselsnummer")
+    child.identifiers.append(ChildIdentifier(system=FNR_SYSTEM, value=value))
+    audit.record(session, principal=principal, action="identity.fodselsnummer", child_id=child.id,
+                 reason="a child known by its D-nummer received a fødselsnummer (an operator); both kept, the fødselsnummer primary")
+    refresh_keys(session, child)
+    session.flush()
+    return child
