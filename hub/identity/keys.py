@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from hub.canonical.records import ChildRecord
 from hub.audit import service as audit
+from hub.canonical.records import ChildRecord
 from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM, NATIONAL_ID_SYSTEMS
 from hub.cases.models import Case
 from hub.children.models import Child
