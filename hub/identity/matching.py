@@ -87,16 +87,23 @@ def swapped(day: date) -> date | None:
 def blocking_keys(person: Person, *, query: bool = False) -> set[str]:
     """The keys a person is filed under (query=False) or looked up by (query=True: also the swapped birth date).
 
-    d: the birth date; y: the phonetic first given name and one family part with the birth year (a day or month typo);
+    g, f, b: the birth date with the phonetic first given name, with one family part, or with the postal code (both
+    names may be misspelt);
+    y: the phonetic first given name and one family part with the birth year (a day or month typo);
     m: the same with month and day (a year typo); p: the postal code with a family part (a birth date typo and a name
     variant both); i, j: each half of a national id (one typed with a slip)."""
     keys: set[str] = set()
     born = person.birth_date
-    if born is not None:
-        keys.add(f"d:{born.isoformat()}")
-        if query and (other := swapped(born)) is not None:
-            keys.add(f"d:{other.isoformat()}")
+    dates = [born] if born is not None else []
+    if born is not None and query and (other := swapped(born)) is not None:
+        dates.append(other)
     given = phonetic(person.given[0]) if person.given else ""
+    for day in dates:  # the birth date with either name: the other may be anything
+        if given:
+            keys.add(f"g:{given}:{day.isoformat()}")
+        keys.update(f"f:{phonetic(part)}:{day.isoformat()}" for part in person.family)
+        if person.postal_code:
+            keys.add(f"b:{person.postal_code}:{day.isoformat()}")
     for part in person.family:
         family = phonetic(part)
         if born is not None and given:
