@@ -106,10 +106,10 @@ class _Matcher:
     def __init__(
         self, session: Session, claims: list[Claim], holders: dict[tuple[str, str], Child], municipality: str | None
     ) -> None:
-        settings = get_settings()
+        self.settings = get_settings()
         self.session = session
-        self.thresholds = Thresholds(link=settings.identity_link_threshold, review=settings.identity_review_threshold)
-        self.weights: Weights = current_weights(settings.mappings_dir)
+        self.thresholds = Thresholds(link=self.settings.identity_link_threshold, review=self.settings.identity_review_threshold)
+        self._weights: Weights | None = None
         self.persons: dict[int, Person] = {}
         self.made: list[tuple[Child, Person, set[str]]] = []
         wanted: set[str] = set()
@@ -124,6 +124,13 @@ class _Matcher:
         self.child_persons = {
             child_id: person_of_child(child, known_in=where.get(child_id, ())) for child_id, child in self.children.items()
         }
+
+    @property
+    def weights(self) -> Weights:
+        """Read when a record needs the matcher (a batch resolved by identifiers alone never opens the file)."""
+        if self._weights is None:
+            self._weights = current_weights(self.settings.mappings_dir)
+        return self._weights
 
     def verdict(self, index: int) -> tuple[Person, Verdict[Child]]:
         person = self.persons[index]
