@@ -102,9 +102,11 @@ def canonical(engine, child_id: str) -> dict:
 
 
 def test_merge_then_unmerge_returns_both_children_as_they_were(callers, engine):
-    _, tysvaer, admin, review = two_emmas(callers)
+    haugesund, tysvaer, admin, review = two_emmas(callers)
     kept, other = review["candidate"]["id"], review["child"]["id"]
     before = {kept: canonical(engine, kept), other: canonical(engine, other)}
+    # and as each service reads it (the answer's bytes)
+    read_before = (haugesund.get(f"/api/v1/children/{kept}").content, tysvaer.get(f"/api/v1/children/{other}").content)
     merged = admin.post(f"/api/v1/identity/reviews/{review['id']}/merge", json={"keep": kept})
     assert merged.status_code == 200, merged.text
     assert merged.json()["kept_child_id"] == kept and merged.json()["status"] == "merged"
@@ -126,6 +128,7 @@ def test_merge_then_unmerge_returns_both_children_as_they_were(callers, engine):
     assert len(new_entries) == 1  # the weight that came in between is with the child its source belongs to
     assert {**restored, "entries": before[other]["entries"]} == before[other]
     assert child_with(engine, "urn:test:tysvaer", "t-1") == uuid.UUID(other)
+    assert (haugesund.get(f"/api/v1/children/{kept}").content, tysvaer.get(f"/api/v1/children/{other}").content) == read_before
     for action in ("identity.merge", "identity.unmerge"):
         events = audit_of(engine, action)
         assert {e.child_id for e in events} == {uuid.UUID(kept), uuid.UUID(other)}
