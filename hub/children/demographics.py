@@ -24,6 +24,7 @@ from hub.canonical.vocab import SourceStanding
 from hub.cases.models import Case, Participant
 from hub.children.models import Child, DemographicVersion
 from hub.db.base import utcnow
+from hub.identity.keys import fodselsnummer_given, refresh_keys
 from hub.identity.resolver import normalise_name
 from hub.organizations.models import Organization
 
@@ -118,6 +119,7 @@ def record_demographics(
     session.add(version)
     if new_child:
         _show(child, [version])
+        refresh_keys(session, child, new=True)  # filed under what it shows, for the matcher
     elif version.standing == SourceStanding.stranger:
         if history is not None:
             history.append(version)  # kept, and never eligible while the child has services: nothing to choose
@@ -127,6 +129,8 @@ def record_demographics(
                 history = versions_of(session, [child.id])[child.id]
         history.append(version)
         _show(child, eligible(history, services=services))
+        refresh_keys(session, child)
+        fodselsnummer_given(session, child=child, by="a record that carries it")
     return version
 
 
@@ -176,3 +180,11 @@ def _show(child: Child, best_first: list[DemographicVersion]) -> None:
         merged.update(version.extra or {})
     if merged:
         child.extra = {**(child.extra or {}), **merged}
+
+
+def reshow(session: Session, *, child: Child) -> None:
+    """Choose again what `child` shows from all its stored versions (after a merge or an unmerge moved some)."""
+    with session.no_autoflush:
+        history = versions_of(session, [child.id])[child.id]
+        services = services_of(session, [child.id]).get(child.id, frozenset())
+    _show(child, eligible(history, services=services))

@@ -1,4 +1,5 @@
-"""Routes for children (systems): create, read, find by identifier (system|value), add a guardian.
+"""Routes for children (systems): create, read, find by identifier (system|value), add a guardian; unmerge and a
+D-nummer child's fødselsnummer (admin).
 
 A child is visible only to organisations taking part in one of the child's cases; a guardian's log access is granted
 only by the coordinator of an open case of the child (or an authoritative register).
@@ -18,11 +19,14 @@ from hub.auth.deps import require
 from hub.auth.principal import Principal
 from hub.children import actions
 from hub.children.schemas import ChildCreate, ChildRead, GuardianCreate, GuardianRead
+from hub.identity import service as identity_service
+from hub.identity.schemas import FodselsnummerGiven
 
 router = APIRouter(prefix="/api/v1/children", tags=["children"])
 
 Reader = Annotated[Principal, Depends(require("case.read"), scope="function")]
 Writer = Annotated[Principal, Depends(require("case.write"), scope="function")]
+Operator = Annotated[Principal, Depends(require("admin"), scope="function")]
 
 
 @router.post("", status_code=201, response_model=ChildRead)
@@ -59,3 +63,17 @@ def read_child(child_id: uuid.UUID, session: DbSession, request: Request, princi
 def add_guardian(child_id: uuid.UUID, body: GuardianCreate, request: Request, session: DbSession, principal: Writer) -> GuardianRead:
     guardian = actions.add_guardian(session, principal=principal, child_id=child_id, data=body, settings=request.app.state.settings)
     return GuardianRead.model_validate(guardian)
+
+
+@router.post("/{child_id}/unmerge")
+def unmerge(child_id: uuid.UUID, session: DbSession, principal: Operator) -> dict[str, str]:
+    """Undo the newest merge of this child (either of the two): both children as they were (scope admin)."""
+    restored = identity_service.unmerge(session, principal=principal, child_id=child_id)
+    return {"restored_child_id": str(restored)}
+
+
+@router.post("/{child_id}/fodselsnummer", response_model=ChildRead)
+def give_fodselsnummer(child_id: uuid.UUID, body: FodselsnummerGiven, session: DbSession, principal: Operator) -> ChildRead:
+    """The fødselsnummer of a child known by its D-nummer (scope admin): both kept, the fødselsnummer primary."""
+    child = identity_service.assign_fodselsnummer(session, principal=principal, child_id=child_id, value=body.fodselsnummer)
+    return ChildRead.model_validate(child)

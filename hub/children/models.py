@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.canonical.vocab import LogAccess, ParentalResponsibility, SourceStanding
+from hub.canonical.vocab import DNR_SYSTEM, FNR_SYSTEM, LogAccess, ParentalResponsibility, SourceStanding
 from hub.db.base import Base, ProvenanceMixin, new_id, utcnow
 
 
@@ -33,15 +33,24 @@ class Child(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The organisation that brought the child to the hub (POST /children or its own ingest); it may open its own case.
     registered_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
+    # merged into another child (hub.identity.merge): its records are the survivor's until an unmerge restores them
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list[ChildIdentifier]] = relationship(
-        back_populates="child", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin", foreign_keys="ChildIdentifier.child_id"
     )
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="child", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def primary_national_id(self) -> str | None:
+        """The child's national id: its fødselsnummer once it has one (a D-nummer is kept beside it), else its
+        D-nummer."""
+        by_system = {i.system: i.value for i in self.identifiers}
+        return by_system.get(FNR_SYSTEM) or by_system.get(DNR_SYSTEM)
 
 
 class ChildIdentifier(Base):

@@ -106,6 +106,7 @@ class ChildRead(BaseModel):
 
     id: uuid.UUID
     identifiers: list[IdentifierRead]
+    primary_national_id: str | None = None  # the fødselsnummer once it has one, else the D-nummer
     names: list[HumanName]
     birth_date: date | None
     sex: str | None

@@ -181,6 +181,17 @@ class Settings(BaseSettings):
         default=None, ge=1, le=65535, description="`stafett worker` serves its Prometheus metrics on this port (unset: none)"
     )
     worker_metrics_host: str = Field(default="127.0.0.1", description="the interface of the worker's metrics port")
+    # identity (hub.identity): the matcher's thresholds, in match weight (the sum of log2(m/u) over the fields compared;
+    # the weights are data: mappings/identity/weights.json)
+    identity_link_threshold: float = Field(
+        default=16.0,
+        description="a record whose best candidate child scores this or more (and that passes the safety rules: never "
+        "twins, never a namesake of another municipality) is linked to that child",
+    )
+    identity_review_threshold: float = Field(
+        default=10.0,
+        description="a record whose candidates score this or more but do not link gets its own child and a review",
+    )
     ready_timeout_seconds: float = Field(
         default=2.0, gt=0, description="/readyz: how long the database may take to answer before the hub reports not ready"
     )

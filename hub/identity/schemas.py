@@ -54,3 +54,57 @@ class ReviewRead(BaseModel):
     held_records: int = 0
     demographics: DemographicsRead | None = None
     created_at: datetime
+
+
+class SourceRead(BaseModel):
+    """One source that told the hub of a child: who, from which system and format, when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    source_organization_id: uuid.UUID | None
+    source_system: str | None
+    source_format: str | None
+    received_at: datetime
+
+
+class ChildSide(BaseModel):
+    """One of the two children of a possible duplicate, as the hub shows it."""
+
+    id: uuid.UUID
+    names: list[HumanName]
+    birth_date: date | None
+    sex: str | None
+    identifiers: list[dict[str, str]]
+    address: PostalAddress | None
+    kommunenummer: str | None
+    sources: list[SourceRead]
+
+
+class PairRead(BaseModel):
+    """An open possible duplicate: both children side by side, the matcher's score and the fields that agreed."""
+
+    id: uuid.UUID
+    reason: str
+    score: float | None
+    agreed: list[str]
+    held_back: str | None
+    created_at: datetime
+    child: ChildSide
+    candidate: ChildSide
+
+
+class MergeRequest(BaseModel):
+    keep: uuid.UUID | None = None  # the child that survives: either of the pair (default: the one held before)
+
+
+class DecisionRead(BaseModel):
+    id: uuid.UUID
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    kept_child_id: uuid.UUID | None = None
+    merge_id: uuid.UUID | None = None
+
+
+class FodselsnummerGiven(BaseModel):
+    fodselsnummer: str

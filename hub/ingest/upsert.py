@@ -41,8 +41,7 @@ from hub.consent.models import Consent
 from hub.core.errors import InvalidInput
 from hub.events import service as events
 from hub.identity.held import HeldRecords
-from hub.identity.models import IdentityReview
-from hub.identity.resolver import Claim, Resolution, flag_name_and_birth_date_twins, resolve_children
+from hub.identity.resolver import Claim, Resolution, resolve_children
 from hub.ingest.ledger import NewKey, SourceLedger, content_hash
 from hub.ingest.models import SourceKey
 from hub.ingest.report import IngestReport
@@ -207,7 +206,7 @@ class BatchWriter:
     # --- children and cases ----------------------------------------------------------------------------------
 
     def resolve_children(self) -> None:
-        """Every child record of the batch resolved at once (one identifier query, one twins query), then counted.
+        """Every child record of the batch resolved at once (shared identifiers, source keys, the matcher), then counted.
 
         A child the hub knew, whose cases others take part in and the sender in none, is an outsider's: its case records
         are held; and unless the sender is an authoritative source (whose demographics rank first), it is a stranger's
@@ -216,7 +215,8 @@ class BatchWriter:
         digests = [content_hash(rec) for rec in records]
         outcomes = [self.outcome("child", rec.source_id, digest) for rec, digest in zip(records, digests)]
         claims = [Claim(rec, key.target_id if key else None) for rec, (key, _) in zip(records, outcomes)]
-        resolutions = resolve_children(self.session, claims)
+        municipality = self.municipality or self.batch.municipality or (self.sender_organization.kommunenummer if self.sender_organization else None)
+        resolutions = resolve_children(self.session, claims, municipality=municipality)
         self.created_children.update(r.child.id for r in resolutions if r.created)
         known = {r.child.id for r in resolutions} - self.created_children
         with self.session.no_autoflush:  # the new children are written once, with their demographics
@@ -235,9 +235,8 @@ class BatchWriter:
             self.demographics(rec, resolution, outcome, history)
             for rec, resolution, (_, outcome) in zip(records, resolutions, outcomes)
         ]
-        twins = flag_name_and_birth_date_twins(self.session, children=[r.child for r in resolutions if r.created])
         for rec, digest, resolution, version in zip(records, digests, resolutions, versions):
-            self.child(rec, digest, resolution, twins.get(resolution.child.id, []) if resolution.created else [], version)
+            self.child(rec, digest, resolution, version)
 
     def is_outsider(self, child: Child) -> bool:
         """Whether the sender takes part in none of the cases of a child the hub knew, while others do."""
@@ -264,8 +263,7 @@ class BatchWriter:
         )
 
     def child(
-        self, rec: ChildRecord, digest: str, resolution: Resolution, twins: list[IdentityReview],
-        version: DemographicVersion | None,
+        self, rec: ChildRecord, digest: str, resolution: Resolution, version: DemographicVersion | None,
     ) -> None:
         key, outcome = self.outcome("child", rec.source_id, digest)
         child = resolution.child
@@ -282,7 +280,7 @@ class BatchWriter:
             outcome = "updated"  # (a stranger's first record of a known child counts as created, as for a new one)
         if stranger and version is not None:
             self.held_records.demographics_kept(child.id, version)
-        for review in resolution.reviews + twins:
+        for review in resolution.reviews:
             self.child_reviews.setdefault(child.id, []).append(review.id)
         self.children[rec.source_id] = child
         self.report.about_child(child.id)

@@ -205,6 +205,10 @@ def _review(s: Subject, c: Catalogue) -> Iterator[Read]:
     yield Read("identity-review", "/api/v1/identity/review", "/api/v1/identity/review")
 
 
+def _reviews(s: Subject, c: Catalogue) -> Iterator[Read]:
+    yield Read("identity-reviews", "/api/v1/identity/reviews", "/api/v1/identity/reviews")
+
+
 def _transfers(s: Subject, c: Catalogue) -> Iterator[Read]:
     yield Read("transfers", "/api/v1/transfers", "/api/v1/transfers")
 
@@ -307,6 +311,7 @@ CHILD_DATA: dict[str, ChildRoute] = {
     "/api/v1/children/{child_id}/consents": ChildRoute(Audience.SYSTEM, _consents),
     "/api/v1/audit/children/{child_id}": ChildRoute(Audience.ADMIN, _audit),
     "/api/v1/identity/review": ChildRoute(Audience.ADMIN, _review),  # pairs of children that may be one person
+    "/api/v1/identity/reviews": ChildRoute(Audience.ADMIN, _reviews),  # the same pairs, both children side by side
     "/api/v1/transfers": ChildRoute(Audience.SYSTEM, _transfers),  # a transfer's preview names the child
     "/api/v1/transfers/{transfer_id}": ChildRoute(Audience.SYSTEM, _transfer),
     "/api/v1/me/children": ChildRoute(Audience.PERSON, _me_children),

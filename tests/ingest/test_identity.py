@@ -66,8 +66,18 @@ def test_name_and_birth_date_alone_is_not_merged_but_reviewed(callers, session):
 def test_different_birth_date_is_not_a_review(callers, session):
     admin = callers.system("Kommune", "municipality", scopes=("admin",))
     write_batch(session, batch(child("k1", (FNR_SYSTEM, "04021950128"))), source_system="a")
-    write_batch(session, batch(child("k2", ("urn:x", "1"), born=date(2019, 2, 5))), source_system="b")
+    write_batch(session, batch(child("k2", ("urn:x", "1"), born=date(2016, 9, 27))), source_system="b")
     assert admin.get("/api/v1/identity/review").json() == []
+
+
+def test_birth_date_one_digit_off_is_a_review_not_a_link(callers, session):
+    # the matcher's "one digit off" level: a typing slip in the birth date is worth a person's look, never a link
+    admin = callers.system("Kommune", "municipality", scopes=("admin",))
+    a = write_batch(session, batch(child("k1", (FNR_SYSTEM, "04021950128"))), source_system="a")
+    b = write_batch(session, batch(child("k2", ("urn:x", "1"), born=date(2019, 2, 5))), source_system="b")
+    assert a.children != b.children
+    [review] = admin.get("/api/v1/identity/review").json()
+    assert review["candidate_child_id"] == str(a.children[0])
 
 
 def test_resend_from_same_source_finds_the_child_without_identifiers(session):

@@ -1,16 +1,16 @@
 """A measure's evaluation falling due: `measure.due_noticed_on` keeps the due date the worker last announced (so each
 due date is announced once, and a new one again); an index on `measure.evaluation_due` for the worker's look-up.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 19:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
