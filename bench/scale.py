@@ -32,6 +32,7 @@ from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench.copy_store import copy_store
 from bench.ingest_fhir import make_bundle
 from bench.municipality import BIG, CHILD_SYSTEM, child_fnr, guardian_fnr, populate
 from bench.transfer import ROOT, env_for, free_port, healthy, start, wait
@@ -132,8 +133,14 @@ def timed(client: httpx.Client, calls: list[tuple[str, str, dict]]) -> tuple[flo
 
 
 def fill(url: str, env: dict[str, str], size: int, args) -> float:
-    """Seconds to make, fill and analyse the database; the big case's mother may see its log."""
+    """Seconds to make, fill and analyse the database; the big case's mother may see its log. With --copy-from, the
+    rows of a SQLite store an earlier run filled and kept are copied instead (bench.copy_store)."""
     cli(env, "db", "upgrade", "--database", url)
+    if args.copy_from:
+        started = time.perf_counter()
+        copy_store(str(args.copy_from / f"scale-{size}.db"), url)
+        cli(env, "db", "analyze", "--database", url)
+        return time.perf_counter() - started
     engine = make_engine(url)
     started = time.perf_counter()
 
@@ -184,6 +191,9 @@ def measure(size: int, args, folder: Path, person: Person) -> tuple[dict[str, tu
         with httpx.Client(base_url=base, timeout=600) as client:
             timed(client, [("GET", f"/api/v1/cases/{big_case}", {"headers": school}), me("/api/v1/me/children"),
                            ("GET", f"/fhir/Patient/{big_child}/$everything", {"headers": health})])  # warm-up
+            shown = len(client.get(f"/api/v1/cases/{big_case}", headers=school).json()["entries"])
+            everything = len(client.get(f"/fhir/Patient/{big_child}/$everything", headers=health).json()["entry"])
+            print(f"    the big case shows {shown} entries to the school; $everything holds {everything} resources", flush=True)
             results = {
                 "300-entry case read": timed(client, [("GET", f"/api/v1/cases/{big_case}", {"headers": school})] * n),
                 "case read": timed(client, [("GET", f"/api/v1/cases/{rng.choice(cases)}", {"headers": school}) for _ in range(n)]),
@@ -222,11 +232,14 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help="where the SQLite files and the hub's logs go (default: a fresh temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the databases and the hub's logs")
     parser.add_argument("--reuse", action="store_true", help="measure a database a run with --keep (and the same --folder) filled")
+    parser.add_argument("--copy-from", type=Path, help="(postgres) copy the stores a SQLite run kept in this --folder instead of seeding")
     args = parser.parse_args()
     if args.backend == "sqlite" and args.workers != 1:
         parser.error("SQLite has one writer at a time: --workers is for PostgreSQL")
     if args.reuse and args.backend == "sqlite" and not args.folder:
         parser.error("--reuse needs the --folder of the run that kept the SQLite files")
+    if args.copy_from and args.backend != "postgres":
+        parser.error("--copy-from fills a PostgreSQL database from kept SQLite files")
     args.keep = args.keep or args.reuse
     folder = args.folder or Path(tempfile.mkdtemp(prefix="stafett-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -260,7 +273,8 @@ def main() -> None:
         if seeded[size] is None:
             print(f"{size:,} cases: the database of an earlier run (--reuse)")
         else:
-            print(f"seeded {size:,} cases in {seeded[size]:.0f} s ({(size + 1) / seeded[size]:.1f} cases/s)")
+            how = "copied the SQLite store's rows" if args.copy_from else "seeded"
+            print(f"{how} {size:,} cases in {seeded[size]:.0f} s ({(size + 1) / seeded[size]:.1f} cases/s)")
     print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("RESULT:", "every target met" if not failed else "targets not met: " + ", ".join(failed))
 
