@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
+
 from hub.canonical.records import (
     CaseFact,
     ChildRecord,
@@ -33,6 +35,8 @@ from hub.canonical.records import (
     PostalAddress,
 )
 from hub.canonical.vocab import FNR_SYSTEM, Category, EntryKind, MeasureStatus, ParentalResponsibility, Sector
+from hub.cases.models import Case, Entry
+from hub.children.models import ChildIdentifier
 from hub.core.settings import Settings
 from hub.db.engine import make_engine, session_scope
 from hub.ingest.service import ingest_batch
@@ -213,8 +217,19 @@ def populate(url: str, cases: int, *, entries: int = 25, big_entries: int = 300,
         progress(done, time.perf_counter() - started)
 
 
+def _written(engine, child_ref: str) -> str:
+    """How far an earlier run wrote the batch whose last child is `child_ref`: "no", "first" (not its corrections) or
+    "corrected" (so an interrupted load resumes where it stopped, and a larger store grows from a smaller one)."""
+    with session_scope(engine, write=False) as session:
+        versions = session.scalars(select(Entry.version).join(Case, Case.id == Entry.case_id).join(
+            ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
+            ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == "bench-" + child_ref.removeprefix("child-"))).all()
+    return "no" if not versions else "corrected" if max(versions) > 1 else "first"
+
+
 def _write_chunks(url: str, firsts: list[int], shape: dict) -> int:
-    """Write the batches starting at case index `firsts` (and their corrections); the number of cases written."""
+    """Write the batches starting at case index `firsts` (and their corrections) that an earlier run has not; the
+    number of cases the batches hold."""
     engine = make_engine(url)
     settings = Settings(database_url=url, municipality=Municipality.kommunenummer)
     numbers: list[int | str] = [BIG, *range(shape["cases"])]
@@ -227,10 +242,13 @@ def _write_chunks(url: str, firsts: list[int], shape: dict) -> int:
             for n in numbers[first:first + shape["chunk"]]:
                 size = shape["big_entries"] if n == BIG else max(1, shape["entries"] + rng.randint(-5, 5))
                 maker.records(n, size, batch)
-            with session_scope(engine) as session:
-                ingest_batch(session, settings=settings, batch=batch)
-            with session_scope(engine) as session:
-                ingest_batch(session, settings=settings, batch=maker.corrections(batch, shape["every"]))
+            state = _written(engine, batch.children[-1].source_id)
+            if state == "no":
+                with session_scope(engine) as session:
+                    ingest_batch(session, settings=settings, batch=batch)
+            if state != "corrected":
+                with session_scope(engine) as session:
+                    ingest_batch(session, settings=settings, batch=maker.corrections(batch, shape["every"]))
             written += len(batch.children)
     finally:
         engine.dispose()
