@@ -88,8 +88,9 @@ def cli(env: dict[str, str], *command: str) -> None:
     subprocess.run([sys.executable, "-m", "hub.cli.main", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def system_token(engine, base_url: str, sector: Sector, scopes: list[str]) -> str:
-    """An access token of the seed's organisation of `sector` (a participant in every case)."""
+def system_token(engine, http, base_url: str, sector: Sector, scopes: list[str]) -> str:
+    """An access token of the seed's organisation of `sector` (a participant in every case), asked of `http` (httpx or a
+    TestClient)."""
     key = ECKey.generate_key("P-256", parameters={"kid": "bench", "alg": "ES256", "use": "sig"}, private=True)
     with session_scope(engine) as session:
         org = session.scalar(select(Organization).where(Organization.sector == sector))
@@ -98,7 +99,7 @@ def system_token(engine, base_url: str, sector: Sector, scopes: list[str]) -> st
     claims = {"iss": client_id, "sub": client_id, "aud": base_url + "/oauth/token", "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}
     form = {"grant_type": "client_credentials", "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             "client_assertion": jwt.encode({"alg": "ES256", "kid": "bench"}, claims, key), "scope": " ".join(scopes)}
-    return httpx.post(base_url + "/oauth/token", data=form, timeout=60).raise_for_status().json()["access_token"]
+    return http.post(base_url + "/oauth/token", data=form, timeout=60).raise_for_status().json()["access_token"]
 
 
 class Person:
@@ -171,8 +172,8 @@ def measure(size: int, args, folder: Path, person: Person) -> tuple[dict[str, tu
     engine = make_engine(url)
     try:
         wait(lambda: healthy(base), 120, "the hub")
-        school = {"Authorization": f"Bearer {system_token(engine, base, Sector.school, ['case.read', 'handover.read'])}"}
-        health = {"Authorization": f"Bearer {system_token(engine, base, Sector.health, ['case.read', 'ingest'])}"}
+        school = {"Authorization": f"Bearer {system_token(engine, httpx, base, Sector.school, ['case.read', 'handover.read'])}"}
+        health = {"Authorization": f"Bearer {system_token(engine, httpx, base, Sector.health, ['case.read', 'ingest'])}"}
         with session_scope(engine, write=False) as session:
             big = session.scalar(select(Case).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
                 ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == f"bench-{BIG}"))
