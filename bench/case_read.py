@@ -1,5 +1,6 @@
 """Benchmark: reading cases from a served hub as it grows. For each size (default 1,000 and 10,000 cases of ~25 entries,
-every fifth corrected once, plus one case of 300 entries), a fresh database is seeded and `stafett serve` answers.
+every fifth corrected once, plus one case of 300 entries), a fresh database is seeded with bench.municipality's synthetic
+municipality (the generator bench.scale uses, through the ingest pipeline's writer) and `stafett serve` answers.
 
 Run: python -m bench.case_read [--sizes 1000,10000] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 Prints p50/p95 in ms of: a typical case read, the 300-entry case, the school-style handover pull and the
@@ -16,7 +17,6 @@ import subprocess
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,11 +24,12 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 from sqlalchemy import create_engine, select, text
 
-from bench.transfer import CATEGORIES, CHILD_SYSTEM, env_for, free_port, healthy, seed, start, wait
+from bench.municipality import BIG, CHILD_SYSTEM, populate
+from bench.transfer import env_for, free_port, healthy, start, wait
 from hub.auth import clients
-from hub.canonical.vocab import EntryKind, Sector
-from hub.cases.models import Case, Entry, Participant
-from hub.children.models import Child, ChildIdentifier
+from hub.canonical.vocab import Sector
+from hub.cases.models import Case
+from hub.children.models import ChildIdentifier
 from hub.db.checkpoint import refresh_statistics
 from hub.db.engine import make_engine, normalise_url, session_scope
 from hub.db.migrate import upgrade
@@ -45,28 +46,6 @@ def database(postgres: str | None, folder: Path, size: int) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return normalise_url(postgres).rsplit("/", 1)[0] + "/" + name
-
-
-def big_case(engine, entries: int) -> uuid.UUID:
-    """One child's case of `entries` entries, written by the organisations of the seed."""
-    base = datetime(2020, 1, 1, tzinfo=UTC)
-    with session_scope(engine) as session:
-        org_ids = list(session.scalars(select(Organization.id).order_by(Organization.name)))
-        child = Child(names=[{"given": ["Stor"], "family": "Sak"}], birth_date=datetime(2016, 5, 1).date(),
-                      identifiers=[ChildIdentifier(system=CHILD_SYSTEM, value="bench-big")], kommunenummer="1106")
-        session.add(child)
-        session.flush()
-        case = Case(child_id=child.id, municipality="1106", bti_level=3)
-        case.participants = [Participant(organization_id=o, role="member") for o in org_ids]
-        session.add(case)
-        session.flush()
-        for e in range(entries):
-            author = org_ids[e % len(org_ids)]
-            session.add(Entry(id=uuid.uuid4(), case_id=case.id, lineage_id=uuid.uuid4(), version=1, kind=EntryKind.note,
-                              category=CATEGORIES[e % len(CATEGORIES)], author_organization_id=author,
-                              occurred_at=base + timedelta(days=e), text=f"notat {e} " + "x" * 300,
-                              source_system=f"{author}|bench", source_format="api"))
-        return case.id
 
 
 def clinic_token(engine, base_url: str) -> str:
@@ -104,8 +83,10 @@ def measure(size: int, args, folder: Path) -> dict[str, tuple[float, float]]:
     upgrade(url)
     engine = make_engine(url)
     started = time.perf_counter()
-    seed(engine, size, args.entries, random.Random(size))
-    big = big_case(engine, 300)
+    populate(url, size, entries=args.entries)  # through the ingest pipeline's writer, as bench.scale
+    with session_scope(engine, write=False) as session:
+        big = session.scalar(select(Case.id).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
+            ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == f"bench-{BIG}"))
     refresh_statistics(engine)  # what an operator runs after a bulk load (`stafett db analyze`), and autovacuum in time
     print(f"  seeded {size:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
     port = free_port()
@@ -117,6 +98,8 @@ def measure(size: int, args, folder: Path) -> dict[str, tuple[float, float]]:
         token = clinic_token(engine, base)
         with session_scope(engine, write=False) as session:
             case_ids = list(session.scalars(select(Case.id).where(Case.id != big).order_by(Case.id).limit(2000)))
+        shown = len(httpx.get(f"{base}/api/v1/cases/{big}", headers={"Authorization": f"Bearer {token}"}, timeout=60).json()["entries"])
+        print(f"  the 300-entry case shows the clinic {shown} entries (what its consent and sector let it see)", flush=True)
         rng = random.Random(1)
         picks = [rng.randrange(size) for _ in range(args.reads)]
         with httpx.Client(base_url=base, timeout=600) as client:

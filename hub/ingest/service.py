@@ -1,5 +1,6 @@
 """The ingest pipeline: check the format and media type, archive the raw bytes (sha256, stored once), parse with
-the adapter, write the batch, return the report; an Idempotency-Key replays the first answer.
+the adapter, write the batch, return the report; an Idempotency-Key replays the first answer. A bulk load hands in
+canonical batches (ingest_batch) that the same writer takes.
 """
 
 from __future__ import annotations
@@ -123,6 +124,25 @@ def ingest_payload(
         },
     )
     metrics.count_ingest(format_id, created=report.created, updated=report.updated, unchanged=report.unchanged)
+    return report
+
+
+def ingest_batch(
+    session: Session,
+    *,
+    settings: Settings,
+    batch: ParsedBatch,
+    sender: str | None = None,
+    sender_organization: Organization | None = None,
+    municipality: str | None = None,
+) -> IngestReport:
+    """A batch already in canonical form (a bulk load, e.g. a synthetic municipality): written by the same BatchWriter
+    as a parsed payload, its canonical JSON archived as the raw record (format `batch.format`, no adapter)."""
+    payload = batch.model_dump_json().encode()
+    report = _write(session, batch, settings=settings, format_id=batch.format, payload=payload,
+                    checksum=hashlib.sha256(payload).hexdigest(), content_type="application/json", sender=sender,
+                    sender_organization=sender_organization, municipality=municipality)
+    metrics.count_ingest(batch.format, created=report.created, updated=report.updated, unchanged=report.unchanged)
     return report
 
 
