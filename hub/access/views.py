@@ -78,8 +78,10 @@ class CaseView:
     def entry_versions(self) -> list[Entry]:
         """Every stored version of the entry lineages the viewer sees (their current version decides), by lineage and
         version: the history a transfer package carries."""
-        seen = {e.lineage_id for e in self.entries}
-        return [e for e in cases.entry_versions(self.session, self.case.id) if e.lineage_id in seen]
+        versions = cases.entry_versions(self.session, self.case.id)
+        superseded = {v.previous_id for v in versions if v.previous_id is not None}
+        seen = {v.lineage_id for v in versions if v.id not in superseded and self.visibility.sees_entry(v)}
+        return [v for v in versions if v.lineage_id in seen]
 
     @cached_property
     def goals(self) -> list[Goal]:
