@@ -19,14 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from bench.municipality import BIG, CHILD_SYSTEM, child_fnr, guardian_fnr
+from bench import municipality
+from bench.municipality import CHILD_SYSTEM, child_fnr, guardian_fnr
 from bench.scale import OIDC_AUDIENCE, OIDC_ISSUER, Person, system_token
 from hub.api.app import create_app
 from hub.canonical.vocab import FNR_SYSTEM, Sector
-from hub.cases.models import Case
-from hub.children.models import ChildIdentifier
 from hub.core.settings import Settings
 from hub.db.engine import session_scope
 
@@ -88,9 +87,7 @@ def main() -> None:
         admin = {"Authorization": f"Bearer {system_token(engine, client, 'http://testserver', Sector.municipality, ['admin'])}"}
         mother = {"Authorization": f"Bearer {person.token(guardian_fnr(-1, 0))}"}
         with session_scope(engine, write=False) as session:
-            big = session.scalar(select(Case).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
-                ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == f"bench-{BIG}"))
-            big_case, big_child = big.id, big.child_id
+            big_case, big_child = municipality.big_case(session)
         reads = {
             "300-entry case read": lambda: client.get(f"/api/v1/cases/{big_case}", headers=school),
             "handover pull": lambda: client.get("/api/v1/handover", headers=school, params={

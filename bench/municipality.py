@@ -253,3 +253,15 @@ def _write_chunks(url: str, firsts: list[int], shape: dict) -> int:
     finally:
         engine.dispose()
     return written
+
+
+def big_case(session) -> tuple:
+    """(case id, child id) of the store's one large case (its child's identifier urn:bench:child|bench-big)."""
+    from sqlalchemy import select
+
+    from hub.cases.models import Case
+    from hub.children.models import ChildIdentifier
+
+    big = session.scalar(select(Case).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
+        ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == f"bench-{BIG}"))
+    return big.id, big.child_id

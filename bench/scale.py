@@ -32,6 +32,7 @@ from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench import municipality
 from bench.copy_store import copy_store
 from bench.ingest_fhir import make_bundle
 from bench.municipality import BIG, CHILD_SYSTEM, child_fnr, guardian_fnr, populate
@@ -175,9 +176,7 @@ def measure(size: int, args, folder: Path, person: Person) -> tuple[dict[str, tu
         school = {"Authorization": f"Bearer {system_token(engine, httpx, base, Sector.school, ['case.read', 'handover.read'])}"}
         health = {"Authorization": f"Bearer {system_token(engine, httpx, base, Sector.health, ['case.read', 'ingest'])}"}
         with session_scope(engine, write=False) as session:
-            big = session.scalar(select(Case).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
-                ChildIdentifier.system == CHILD_SYSTEM, ChildIdentifier.value == f"bench-{BIG}"))
-            big_case, big_child = big.id, big.child_id
+            big_case, big_child = municipality.big_case(session)
             cases = list(session.scalars(select(Case.id).join(ChildIdentifier, ChildIdentifier.child_id == Case.child_id).where(
                 ChildIdentifier.system == CHILD_SYSTEM, Case.id != big_case).order_by(Case.id).limit(5000)))  # (not the ingests')
         rng = random.Random(1)

@@ -35,22 +35,23 @@ def goal_values(rec: GoalRecord, provenance: Provenance) -> dict[str, Any]:
             "target_date": rec.target_date, "codes": _codes(rec.codes), **provenance}
 
 
-def new_goal_row(case_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
+def new_row(case_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
+    """A new goal's or measure's row: its values under a new id, in `case_id`."""
     now = utcnow()
     return {"id": uuid.uuid4(), "case_id": case_id, "created_at": now, "updated_at": now, "row_version": 1, **values}
+
+
+def write_new(session: Session, model: type[Goal | Measure | Evaluation], rows: list[dict[str, Any]]) -> None:
+    """New goals, measures or evaluations as rows, in one INSERT (what they belong to is flushed first)."""
+    if rows:
+        session.flush()
+        session.execute(insert(cast(Table, model.__table__)), rows)
 
 
 def update(row: Goal | Measure | Evaluation, values: dict[str, Any]) -> None:
     """A source's later version of a goal, measure or evaluation: its columns set on the stored object."""
     for column, value in values.items():
         setattr(row, column, value)
-
-
-def write_goals(session: Session, rows: list[dict[str, Any]]) -> None:
-    """New goals as rows, in one INSERT (their cases are flushed first)."""
-    if rows:
-        session.flush()
-        session.execute(insert(cast(Table, Goal.__table__)), rows)
 
 
 # --- measures --------------------------------------------------------------------------------------------------
@@ -78,18 +79,6 @@ def measure_values(
     }
 
 
-def new_measure_row(case_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
-    now = utcnow()
-    return {"id": uuid.uuid4(), "case_id": case_id, "created_at": now, "updated_at": now, "row_version": 1, **values}
-
-
-def write_measures(session: Session, rows: list[dict[str, Any]]) -> None:
-    """New measures as rows, in one INSERT (their cases are flushed first)."""
-    if rows:
-        session.flush()
-        session.execute(insert(cast(Table, Measure.__table__)), rows)
-
-
 def retract_measure(measure: Measure) -> bool:
     """A measure its source withdrew: kept, flagged retracted. False when it already was."""
     if measure.retracted:
@@ -114,10 +103,3 @@ def new_evaluation(measure: Measure, *, source_id: str) -> Evaluation:
     evaluation = Evaluation(id=uuid.uuid4(), source_record_id=source_id)
     measure.evaluations.append(evaluation)
     return evaluation
-
-
-def write_evaluations(session: Session, rows: list[dict[str, Any]]) -> None:
-    """New evaluations as rows, in one INSERT (their measures are flushed first)."""
-    if rows:
-        session.flush()
-        session.execute(insert(cast(Table, Evaluation.__table__)), rows)

@@ -165,8 +165,8 @@ class BatchWriter:
 
     def insert_new_rows(self) -> None:
         """New goals, measures, entries and source keys in one INSERT each (after the flush that wrote their cases)."""
-        plan.write_goals(self.session, list(self.new_goal_rows.values()))
-        plan.write_measures(self.session, list(self.new_measure_rows.values()))
+        plan.write_new(self.session, Goal, list(self.new_goal_rows.values()))
+        plan.write_new(self.session, Measure, list(self.new_measure_rows.values()))
         case_entries.write_entry_versions(self.session, self.new_entry_rows, origin="ingest")
         self.new_goal_rows, self.new_measure_rows, self.new_entry_rows = {}, {}, []
         events.record_many(self.session, self.events)
@@ -523,7 +523,7 @@ class BatchWriter:
             return
         goal = self.session.get(Goal, key.target_id) if key else None
         if goal is None:
-            row = plan.new_goal_row(case.id, values)
+            row = plan.new_row(case.id, values)
             self.new_goal_rows[row["id"]] = row
             goal_id, case_id, outcome = row["id"], case.id, "created"
         else:
@@ -560,7 +560,7 @@ class BatchWriter:
         measure = self.session.get(Measure, key.target_id) if key else None
         if measure is None and not rec.evaluations:
             # a new measure without evaluations: a row for the run's INSERT (an ORM object costs ~10x as much)
-            row = plan.new_measure_row(case.id, values)
+            row = plan.new_row(case.id, values)
             self.new_measure_rows[row["id"]] = row
             self.participate(case, responsible)
             self.report.count("created")

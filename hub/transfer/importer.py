@@ -169,9 +169,9 @@ class Importer:
             )
             for row in self.claims["evaluations"]
         ]
-        plan.write_goals(self.session, goals)
-        plan.write_measures(self.session, measures)
-        plan.write_evaluations(self.session, evaluations)
+        plan.write_new(self.session, Goal, goals)
+        plan.write_new(self.session, Measure, measures)
+        plan.write_new(self.session, Evaluation, evaluations)
         self.written["goals"], self.written["measures"], self.written["evaluations"] = goals, measures, evaluations
 
     def consents(self, child: Child) -> None:

@@ -53,14 +53,18 @@ def organizations(session: Session, ids: set[uuid.UUID]) -> list[dict[str, Any]]
     return [to_row(o) | {"identifiers": [{"system": i.system, "value": i.value} for i in o.identifiers]} for o in orgs]
 
 
+def _as_stored(session: Session, case: Case) -> CaseView:
+    return CaseView(session, case=case, visibility=transferred("the case as stored", []))
+
+
 def stored_rows(session: Session, *, case: Case) -> dict[str, Any]:
     """`case_rows` of the whole case as this hub stores it (what the destination compares with what it was sent)."""
-    return case_rows(CaseView(session, case=case, visibility=transferred("the case as stored", [])))
+    return case_rows(_as_stored(session, case))
 
 
 def case_checksum(session: Session, *, case: Case) -> str:
     """The content checksum of a case as stored in this hub (used on both sides)."""
-    view = CaseView(session, case=case, visibility=transferred("the case as stored", []))
+    view = _as_stored(session, case)
     rows = case_rows(view)
     return fingerprint.checksum(
         case=rows["case"],
@@ -69,7 +73,7 @@ def case_checksum(session: Session, *, case: Case) -> str:
         measures=rows["measures"],
         evaluations=rows["evaluations"],
         coordinators=rows["coordinators"],
-        organizations=organizations(view.session, organization_ids(rows)),
+        organizations=organizations(session, organization_ids(rows)),
         guardians=[to_row(g) for g in view.child.guardians],
     )
 
